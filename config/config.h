@@ -1,0 +1,96 @@
+// The daemon's configuration: one TOML file holding the scoring program (SCORING.md
+// section 12) and the project's own sections (feed, journal, report, api, simulator).
+//
+// Loading validates everything up front; a Settings value is always complete and
+// consistent. Errors read "FILE:LINE:COL: KEY: what is wrong", KEY being the dotted path
+// with array indices in file order, e.g. "markets[3].multiplier".
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "core/program.h"
+#include "core/time_utc.h"
+
+namespace mm {
+
+// One exchange account of an MM. Key file paths are resolved relative to the config
+// file's folder; empty when not given.
+struct AccountSettings {
+  std::string name;
+  std::string api_key_file;
+  std::string api_secret_file;
+};
+
+struct FeedSettings {
+  std::string ws_url = "wss://ws.backpack.exchange";
+  std::string rest_url = "https://api.backpack.exchange";
+  TimeUs stale_after = 130 * kUsPerSecond;
+  std::string ca_file;  // optional PEM bundle (tests, private CAs); empty = system store
+  TimeUs reconnect_min = kUsPerSecond / 2;  // 500 ms
+  TimeUs reconnect_max = 30 * kUsPerSecond;
+  TimeUs rest_timeout = 10 * kUsPerSecond;
+  int64_t window_ms = 5000;  // signature validity window, 1..60000
+};
+
+struct JournalSettings {
+  bool enabled = true;
+  std::string dir = "journal";
+  TimeUs rotate_every = 3600 * kUsPerSecond;
+  int64_t rotate_bytes = int64_t(1) << 30;
+  std::string fsync = "rotate";  // "rotate" | "interval" | "never"
+  TimeUs fsync_interval = kUsPerSecond;
+};
+
+struct ReportSettings {
+  std::string dir = "reports";
+};
+
+struct ApiSettings {
+  std::string listen = "127.0.0.1:8080";  // HOST:PORT
+  std::string tokens_file;
+  TimeUs push_interval = kUsPerSecond;
+};
+
+struct SimulatorSettings {
+  bool enabled = false;
+  std::string listen = "127.0.0.1:0";
+  uint64_t seed = 1;
+  bool tls = false;
+  std::string faults;  // free-form schedule, validated by the simulator
+};
+
+// Everything in the file.
+struct Settings {
+  Program program;  // indexed (program.index() called), config_hash set
+  FeedSettings feed;
+  JournalSettings journal;
+  ReportSettings report;
+  ApiSettings api;
+  SimulatorSettings simulator;
+  std::vector<std::vector<AccountSettings>> accounts;  // per program.mms[i], same order
+  std::string path;                                    // the file loaded
+};
+
+struct ConfigError {
+  std::string message;  // "FILE:LINE:COL: KEY: what is wrong"
+};
+
+// Never throw; return the first error found instead.
+std::variant<Settings, ConfigError> load_config_file(const std::string& path);
+// Relative paths inside `toml` stay relative to the current directory.
+std::variant<Settings, ConfigError> load_config_string(std::string_view toml, const std::string& display_path);
+
+// Multi-line human summary for `mmscore check-config`.
+std::string summarize(const Settings& settings);
+
+// Lower-case hex SHA-256 of the scoring-relevant Program fields (see hash.cpp). Stable
+// across comments, key order and non-scoring sections; changes with any scoring input.
+std::string compute_config_hash(const Program& program);
+// The canonical text that compute_config_hash digests; exposed for tests and debugging.
+std::string canonical_program_text(const Program& program);
+
+}  // namespace mm

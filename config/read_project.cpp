@@ -1,0 +1,118 @@
+// The project's own sections: [feed], [journal], [report], [api], [simulator].
+#include <limits>
+
+#include "config/sections.h"
+
+namespace mm::config_detail {
+namespace {
+
+constexpr int64_t kMaxInt = std::numeric_limits<int64_t>::max();
+
+// "HOST:PORT" or "[IPv6]:PORT" with a port 0..65535.
+bool is_listen_address(std::string_view s) {
+  const size_t colon = s.rfind(':');
+  if (colon == std::string_view::npos) return false;
+  const std::string_view host = s.substr(0, colon);
+  const std::string_view port = s.substr(colon + 1);
+  if (host.empty()) return false;
+  if (host.front() == '[') {
+    if (host.size() < 3 || host.back() != ']') return false;
+  } else if (host.find(':') != std::string_view::npos) {
+    return false;
+  }
+  if (port.empty() || port.size() > 5) return false;
+  int value = 0;
+  for (char c : port) {
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + (c - '0');
+  }
+  return value <= 65535;
+}
+
+void read_listen(Fields& f, std::string_view name, std::string& out) {
+  const toml::node* n = f.find(name);
+  if (!n) return;
+  out = f.source().string_of(*n, f.key(name));
+  if (!is_listen_address(out))
+    f.source().fail(*n, f.key(name), "must be HOST:PORT with a port 0..65535, e.g. \"127.0.0.1:8080\", not \"" + out + "\"");
+}
+
+void read_url(Fields& f, std::string_view name, std::string& out, std::string_view scheme_a, std::string_view scheme_b) {
+  const toml::node* n = f.find(name);
+  if (!n) return;
+  out = f.source().string_of(*n, f.key(name));
+  const bool ok = (out.starts_with(scheme_a) && out.size() > scheme_a.size()) ||
+                  (out.starts_with(scheme_b) && out.size() > scheme_b.size());
+  if (!ok)
+    f.source().fail(*n, f.key(name), "must start with " + std::string(scheme_a) + " or " + std::string(scheme_b));
+}
+
+void read_dir(Fields& f, std::string_view name, std::string& out) {
+  const toml::node* n = f.find(name);
+  if (!n) return;
+  out = f.source().string_of(*n, f.key(name));
+  if (out.empty()) f.source().fail(*n, f.key(name), "must not be empty");
+}
+
+void read_feed(Fields& f, FeedSettings& feed) {
+  read_url(f, "ws_url", feed.ws_url, "wss://", "ws://");
+  read_url(f, "rest_url", feed.rest_url, "https://", "http://");
+  f.read_duration("stale_after", feed.stale_after);
+  f.read("ca_file", feed.ca_file);
+  f.read_duration("reconnect_min", feed.reconnect_min);
+  f.read_duration("reconnect_max", feed.reconnect_max);
+  if (feed.reconnect_max < feed.reconnect_min) {
+    // Blame the key the user wrote (one of them was, or the defaults would hold).
+    if (const toml::node* max = f.find("reconnect_max"))
+      f.source().fail(*max, f.key("reconnect_max"), "must not be shorter than feed.reconnect_min");
+    f.source().fail(*f.find("reconnect_min"), f.key("reconnect_min"), "must not be longer than feed.reconnect_max (30s)");
+  }
+  f.read_duration("rest_timeout", feed.rest_timeout);
+  f.read_int("window_ms", feed.window_ms, 1, 60'000);  // Backpack's limit
+  f.finish();
+}
+
+void read_journal(Fields& f, JournalSettings& journal) {
+  f.read("enabled", journal.enabled);
+  read_dir(f, "dir", journal.dir);
+  f.read_duration("rotate_every", journal.rotate_every);
+  f.read_int("rotate_bytes", journal.rotate_bytes, 1, kMaxInt);
+  if (const toml::node* n = f.find("fsync")) {
+    journal.fsync = f.source().enum_of<std::string_view>(
+        *n, f.key("fsync"), {{"rotate", "rotate"}, {"interval", "interval"}, {"never", "never"}});
+  }
+  f.read_duration("fsync_interval", journal.fsync_interval);
+  f.finish();
+}
+
+void read_api(Fields& f, ApiSettings& api) {
+  read_listen(f, "listen", api.listen);
+  f.read("tokens_file", api.tokens_file);
+  f.read_duration("push_interval", api.push_interval);
+  f.finish();
+}
+
+void read_simulator(Fields& f, SimulatorSettings& sim) {
+  f.read("enabled", sim.enabled);
+  read_listen(f, "listen", sim.listen);
+  int64_t seed = int64_t(sim.seed);
+  if (f.read_int("seed", seed, 0, kMaxInt)) sim.seed = uint64_t(seed);
+  f.read("tls", sim.tls);
+  f.read("faults", sim.faults);
+  f.finish();
+}
+
+}  // namespace
+
+void read_project_sections(Fields& root, Settings& settings) {
+  if (auto f = root.read_table("feed")) read_feed(*f, settings.feed);
+  if (auto f = root.read_table("journal")) read_journal(*f, settings.journal);
+  if (auto f = root.read_table("report")) {
+    read_dir(*f, "dir", settings.report.dir);
+    f->finish();
+  }
+  if (auto f = root.read_table("api")) read_api(*f, settings.api);
+  if (auto f = root.read_table("simulator")) read_simulator(*f, settings.simulator);
+}
+
+}  // namespace mm::config_detail

@@ -1,0 +1,356 @@
+#include "core/engine.h"
+
+#include <algorithm>
+#include <string>
+
+namespace mm {
+
+Engine::Engine(const Program& program, EngineObserver* observer)
+    : program_(program), observer_(observer ? observer : &null_observer_) {
+  const size_t n_markets = program.markets.size();
+  books_.resize(n_markets);
+  dedup_.resize(n_markets);
+  views_.resize(n_markets);
+  scratch_.resize(n_markets * program.mms.size());
+  mid2_.resize(n_markets);
+  mm_observed_.resize(program.mms.size());
+  for (const MmSpec& m : program.mms) {
+    account_base_.push_back(uint32_t(accounts_.size()));
+    accounts_.resize(accounts_.size() + m.accounts.size());
+  }
+  month_.first_trade_seen.resize(n_markets);
+}
+
+void Engine::reject() {
+  ++counters_.records;
+  ++counters_.rejected;
+  InputCounters& in = started_ ? month_.input : pending_input_;
+  ++in.records;
+  ++in.rejected;
+}
+
+void Engine::apply(const Record& r) {
+  if (!started_) start(r.ts);
+  advance_to(r.ts);
+  ++month_.input.records;
+  ++counters_.records;
+  month_.last_ts = clock_;
+  if (r.source.kind == SourceKind::market || r.source.kind == SourceKind::mm) {
+    if (!std::holds_alternative<ConnectionEvent>(r.payload)) source_seen(r.source);
+  }
+  std::visit(
+      [&](const auto& e) {
+        using T = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<T, IgnoredEvent>) {
+          ++month_.input.ignored;
+          ++counters_.ignored;
+        } else if constexpr (std::is_same_v<T, TradeEvent>) {
+          on_trade(e);
+        } else if constexpr (std::is_same_v<T, DepthEvent>) {
+          on_depth(e);
+        } else if constexpr (std::is_same_v<T, DepthSnapshotEvent>) {
+          on_depth_snapshot(e);
+        } else if constexpr (std::is_same_v<T, OrderEvent>) {
+          on_order(r.source, e);
+        } else if constexpr (std::is_same_v<T, OpenOrdersEvent>) {
+          on_open_orders(r.source, e);
+        } else if constexpr (std::is_same_v<T, ConnectionEvent>) {
+          on_connection(r.source, e);
+        } else if constexpr (std::is_same_v<T, TickEvent>) {
+          on_tick(e);
+        }
+      },
+      r.payload);
+}
+
+// ---- time -----------------------------------------------------------------------------
+
+void Engine::start(TimeUs ts) {
+  started_ = true;
+  clock_ = ts;
+  open_month(month_of(ts));
+  month_.input = pending_input_;
+  pending_input_ = {};
+  // Instants before the first record are not taken.
+  next_interval_ = schedule_->first_at_or_after(ts);
+}
+
+void Engine::open_month(YearMonth m) {
+  month_.reset(m, program_.markets.size(), program_.mms.size());
+  schedule_.emplace(m, program_.snapshot_interval, program_.snapshot_jitter, program_.snapshot_seed);
+  next_interval_ = 0;
+}
+
+void Engine::close_month() {
+  observer_->month_closed(month_);
+  open_month(month_.month.next());
+}
+
+void Engine::advance_to(TimeUs ts) {
+  if (ts <= clock_) return;  // time never runs backwards; late records apply at the clock
+  while (true) {
+    while (!tick_mode_ && next_interval_ < schedule_->count() && schedule_->instant(next_interval_) < ts) {
+      take_snapshot(next_interval_++);
+    }
+    if (ts < month_.month.end()) break;
+    clock_ = month_.month.end();
+    month_.last_ts = clock_;
+    close_month();
+  }
+  clock_ = ts;
+}
+
+void Engine::advance_clock(TimeUs now) {
+  if (!started_) return;
+  advance_to(now);
+  month_.last_ts = clock_;
+}
+
+std::optional<TimeUs> Engine::next_deadline() const {
+  if (!started_) return std::nullopt;
+  if (next_interval_ < schedule_->count()) return schedule_->instant(next_interval_);
+  return month_.month.end();
+}
+
+// ---- connection state -------------------------------------------------------------------
+
+void Engine::source_seen(const Source& s) {
+  if (s.kind == SourceKind::market) {
+    public_up_ = true;
+  } else {
+    account_state(s.mm, s.account).up = true;
+  }
+}
+
+void Engine::on_connection(const Source& s, const ConnectionEvent& e) {
+  ++counters_.connection_events;
+  if (s.kind == SourceKind::market) {
+    public_up_ = e.up;
+    for (uint32_t m = 0; m < books_.size(); ++m) {
+      if (e.up) {
+        if (books_[m].needs_seed()) observer_->book_needs_seed(m);
+      } else {
+        books_[m].invalidate();
+      }
+    }
+    return;
+  }
+  if (s.kind != SourceKind::mm) return;
+  AccountState& a = account_state(s.mm, s.account);
+  a.up = e.up;
+  if (e.up) {
+    observer_->account_needs_open_orders(s.mm, s.account);
+  } else {
+    a.orders_synced = false;
+  }
+}
+
+// ---- volume ---------------------------------------------------------------------------
+
+void Engine::credit_mm(uint16_t mm, uint32_t market, uint64_t trade_id, u128 n) {
+  switch (dedup_[market].mark(trade_id, 1)) {
+    case TradeDedup::Mark::duplicate:
+      ++counters_.fills_duplicate;
+      return;
+    case TradeDedup::Mark::out_of_window:
+      ++counters_.dedup_out_of_window;
+      break;
+    case TradeDedup::Mark::first:
+      break;
+  }
+  MmMarketMonth& c = month_.cell(mm, market);
+  c.maker_volume += n;
+  ++c.fills;
+}
+
+void Engine::on_trade(const TradeEvent& e) {
+  ++counters_.trades;
+  const MarketSpec& spec = program_.markets[e.market];
+  auto& first = month_.first_trade_seen[e.market];
+  if (spec.is_new && !first) first = e.engine_time;
+
+  switch (dedup_[e.market].mark(e.trade_id, 0)) {
+    case TradeDedup::Mark::duplicate:
+      ++counters_.trades_duplicate;
+      return;
+    case TradeDedup::Mark::out_of_window:
+      ++counters_.dedup_out_of_window;
+      break;
+    case TradeDedup::Mark::first:
+      break;
+  }
+  const u128 n = notional(e.price, e.qty);
+  MarketMonth& mk = month_.markets[e.market];
+  mk.maker_volume += n;
+  ++mk.trades;
+  // The maker is a program MM when the maker order is one of its live orders.
+  const RestingOrder* o = orders_.find(e.maker_order_id);
+  if (o && o->market == e.market) {
+    ++counters_.trades_attributed;
+    credit_mm(o->mm, e.market, e.trade_id, n);
+  }
+}
+
+void Engine::on_order(const Source& s, const OrderEvent& e) {
+  ++counters_.order_events;
+  if (e.is_fill && e.maker) {
+    ++counters_.fills_maker;
+    credit_mm(s.mm, e.market, e.trade_id, notional(e.fill_price, e.fill_qty));
+  }
+  orders_.apply(s.mm, s.account, e);
+}
+
+void Engine::on_open_orders(const Source& s, const OpenOrdersEvent& e) {
+  ++counters_.open_orders_records;
+  orders_.replace(s.mm, s.account, e);
+  AccountState& a = account_state(s.mm, s.account);
+  if (a.up) a.orders_synced = true;  // only open orders fetched after the reconnect count
+}
+
+// ---- books ----------------------------------------------------------------------------
+
+void Engine::on_depth(const DepthEvent& e) {
+  switch (books_[e.market].apply_depth(e)) {
+    case Book::DepthResult::applied: ++counters_.depth_applied; break;
+    case Book::DepthResult::buffered: ++counters_.depth_buffered; break;
+    case Book::DepthResult::stale: ++counters_.depth_stale; break;
+    case Book::DepthResult::gap:
+      ++counters_.depth_gaps;
+      observer_->notice("depth gap on " + program_.markets[e.market].symbol + ": U=" + std::to_string(e.first_id));
+      observer_->book_needs_seed(e.market);
+      break;
+  }
+}
+
+void Engine::on_depth_snapshot(const DepthSnapshotEvent& e) {
+  switch (books_[e.market].seed(e)) {
+    case Book::SeedResult::synced: ++counters_.seeds_synced; return;
+    case Book::SeedResult::not_bridged: ++counters_.seeds_not_bridged; break;
+    case Book::SeedResult::gap: ++counters_.seeds_gap; break;
+  }
+  observer_->book_needs_seed(e.market);
+}
+
+// ---- snapshots ------------------------------------------------------------------------
+
+void Engine::on_tick(const TickEvent& e) {
+  ++counters_.ticks;
+  tick_mode_ = true;
+  // Intervals the recorder skipped were not taken; repeated or stale ticks do nothing.
+  if (e.interval < next_interval_ || e.interval >= schedule_->count()) return;
+  next_interval_ = e.interval;
+  take_snapshot(next_interval_++);
+}
+
+// |price - mid| / mid <= band_bps / 10,000, exactly: |2p - 2mid| x 10,000 <= band_bps x 2mid.
+bool Engine::in_band(int64_t price, int64_t mid2) const {
+  i128 dist = i128(price) * 2 - mid2;
+  if (dist < 0) dist = -dist;
+  return dist * 10'000 <= i128(program_.band_bps) * mid2;
+}
+
+void Engine::take_snapshot(uint32_t interval) {
+  const TimeUs instant = schedule_->instant(interval);
+  const size_t n_markets = program_.markets.size();
+  const size_t n_mms = program_.mms.size();
+  ++counters_.snapshots;
+  ++month_.snapshots_taken;
+
+  // Markets: observed when the public feed is up and the book is in sync and sane.
+  std::vector<int64_t>& mid2 = mid2_;
+  for (size_t m = 0; m < n_markets; ++m) {
+    const Book& b = books_[m];
+    const auto top = b.top();
+    MarketView& v = views_[m];
+    v = MarketView{};
+    v.instant = instant;
+    if (top) {
+      v.best_bid = top->best_bid;
+      v.best_ask = top->best_ask;
+    }
+    const bool observed = public_up_ && b.in_sync() && top && top->best_bid < top->best_ask;
+    v.observed = observed;
+    mid2[m] = 0;
+    if (!observed) {
+      ++month_.markets[m].snapshots_unobserved;
+      continue;
+    }
+    ++month_.markets[m].snapshots_observed;
+    mid2[m] = top->best_bid + top->best_ask;
+    for (auto it = b.bids().rbegin(); it != b.bids().rend() && in_band(it->price, mid2[m]); ++it)
+      v.bid_depth_in_band += notional(it->price, it->qty);
+    for (auto it = b.asks().rbegin(); it != b.asks().rend() && in_band(it->price, mid2[m]); ++it)
+      v.ask_depth_in_band += notional(it->price, it->qty);
+  }
+
+  // MMs: observed when every account's private stream is up and its orders in sync.
+  std::vector<uint8_t>& mm_observed = mm_observed_;
+  for (size_t i = 0; i < n_mms; ++i) {
+    bool ok = true;
+    for (size_t a = 0; a < program_.mms[i].accounts.size(); ++a) {
+      const AccountState& s = account_state(uint16_t(i), uint16_t(a));
+      ok = ok && s.up && s.orders_synced;
+    }
+    mm_observed[i] = ok;
+  }
+
+  std::fill(scratch_.begin(), scratch_.end(), Scratch{});
+  for (const RestingOrder& o : orders_.all()) {
+    if (mid2[o.market] == 0 || !mm_observed[o.mm]) continue;
+    Scratch& s = scratch_[size_t(o.mm) * n_markets + o.market];
+    if (o.side == Side::bid) s.best_bid = std::max(s.best_bid, o.price);
+    else s.best_ask = std::min(s.best_ask, o.price);
+    if (!in_band(o.price, mid2[o.market])) continue;
+    const u128 n = notional(o.price, o.remaining);
+    const double weighted = double(o.price) * double(n);
+    if (o.side == Side::bid) {
+      s.bid_notional += n;
+      s.bid_weighted += weighted;
+      s.band_best_bid = std::max(s.band_best_bid, o.price);
+    } else {
+      s.ask_notional += n;
+      s.ask_weighted += weighted;
+      s.band_best_ask = std::min(s.band_best_ask, o.price);
+    }
+  }
+
+  for (size_t i = 0; i < n_mms; ++i) {
+    for (size_t m = 0; m < n_markets; ++m) {
+      MmMarketMonth& c = month_.cell(i, m);
+      if (mid2[m] == 0 || !mm_observed[i]) {
+        ++c.snapshots_unobserved;
+        continue;
+      }
+      const Scratch& s = scratch_[i * n_markets + m];
+      if (s.best_bid != 0 && s.best_ask != INT64_MAX && s.best_bid >= s.best_ask) {
+        ++c.snapshots_anomalous;
+        ++c.snapshots_unobserved;
+        ++counters_.anomalies;
+        observer_->notice("crossed own quotes of " + program_.mms[i].id + " on " + program_.markets[m].symbol);
+        continue;
+      }
+      ++c.snapshots_observed;
+      // Active: both sides quoted in band with at least min_side_notional_usd each.
+      const MarketSpec& spec = program_.markets[m];
+      auto side_ok = [&](u128 n) {
+        return n > 0 && mul_ge(n, uint64_t(spec.usd_rate), u128(program_.min_side_notional_usd),
+                               uint64_t(kNotionalScale));
+      };
+      if (!side_ok(s.bid_notional) || !side_ok(s.ask_notional)) continue;
+      ++c.snapshots_active;
+      ++views_[m].active_mms;
+      c.size_sum2 += program_.size_mode == SizeMode::min_side ? 2 * std::min(s.bid_notional, s.ask_notional)
+                                                              : s.bid_notional + s.ask_notional;
+      double spread_raw;  // ask price - bid price, in 1e-9 units
+      if (program_.spread_mode == SpreadMode::weighted) {
+        spread_raw = s.ask_weighted / double(s.ask_notional) - s.bid_weighted / double(s.bid_notional);
+      } else {
+        spread_raw = double(s.band_best_ask - s.band_best_bid);
+      }
+      c.spread_sum_bps += spread_raw * 20'000.0 / double(mid2[m]);
+    }
+  }
+  observer_->snapshot_taken(interval, instant);
+}
+
+}  // namespace mm

@@ -1,0 +1,154 @@
+// The scoring engine: the single writer of all core state. Records go in through
+// apply() in processing order, the same way in the live daemon and in a replay, so a
+// replay of the journal reproduces every figure.
+//
+// Time only moves with record timestamps (and, live, with advance_clock()). Snapshot
+// instant t is taken when the first record with ts > t arrives. The live engine
+// reports each snapshot it takes through snapshot_taken(), and the daemon journals it
+// as a tick record with ts = t, placed before the record that triggered it. Once a
+// replay sees a tick record it takes snapshots at tick records only, so a journal
+// from the live daemon is sampled exactly where the daemon sampled it, and a journal
+// without ticks is sampled by its timestamps. The month closes at the first record
+// (or live timer) at or after the 1st, 00:00 UTC.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "core/book.h"
+#include "core/events.h"
+#include "core/mm_orders.h"
+#include "core/month_state.h"
+#include "core/program.h"
+#include "core/snapshot_schedule.h"
+#include "core/trade_dedup.h"
+
+namespace mm {
+
+// What the engine tells the outside world; all calls happen on the engine thread.
+class EngineObserver {
+ public:
+  virtual ~EngineObserver() = default;
+  // The month ended: `state` is final. Called before the accumulators restart.
+  virtual void month_closed(const MonthState& /*state*/) {}
+  // The book needs a REST depth snapshot (connected, gap, or a snapshot that did not bridge).
+  virtual void book_needs_seed(uint32_t /*market*/) {}
+  // The account's private stream connected: its open orders must be fetched.
+  virtual void account_needs_open_orders(uint16_t /*mm*/, uint16_t /*account*/) {}
+  virtual void snapshot_taken(uint32_t /*interval*/, TimeUs /*instant*/) {}
+  // Something the operator should see in the log (anomaly, sequence gap, ...).
+  virtual void notice(std::string_view /*what*/) {}
+};
+
+// Cumulative since start (not per month): for metrics and logs.
+struct EngineCounters {
+  uint64_t trades = 0, trades_duplicate = 0, trades_attributed = 0;
+  uint64_t fills_maker = 0, fills_duplicate = 0, dedup_out_of_window = 0;
+  uint64_t depth_applied = 0, depth_buffered = 0, depth_stale = 0, depth_gaps = 0;
+  uint64_t seeds_synced = 0, seeds_not_bridged = 0, seeds_gap = 0;
+  uint64_t order_events = 0, open_orders_records = 0, connection_events = 0, ticks = 0;
+  uint64_t snapshots = 0, anomalies = 0;
+  uint64_t records = 0, rejected = 0, ignored = 0;
+};
+
+// What the last snapshot saw of a market: for the live API, not for scoring.
+struct MarketView {
+  bool observed = false;
+  int64_t best_bid = 0, best_ask = 0;  // 1e-9; 0 when absent
+  u128 bid_depth_in_band = 0;          // whole book, quote 1e-15
+  u128 ask_depth_in_band = 0;
+  uint32_t active_mms = 0;
+  TimeUs instant = 0;
+};
+
+class Engine {
+ public:
+  explicit Engine(const Program& program, EngineObserver* observer = nullptr);
+
+  void apply(const Record& r);
+  void reject();  // a malformed record: counted, changes nothing else
+  // Live timer: time passed with no record. Takes due snapshots, closes the month.
+  void advance_clock(TimeUs now);
+
+  bool started() const { return started_; }
+  TimeUs clock() const { return clock_; }
+  const MonthState& month() const { return month_; }
+  const Program& program() const { return program_; }
+  const EngineCounters& counters() const { return counters_; }
+  const Book& book(uint32_t market) const { return books_[market]; }
+  const MmOrders& orders() const { return orders_; }
+  const std::vector<MarketView>& market_views() const { return views_; }
+  bool public_connected() const { return public_up_; }
+  bool account_connected(uint16_t mm, uint16_t account) const { return account_state(mm, account).up; }
+  bool account_in_sync(uint16_t mm, uint16_t account) const { return account_state(mm, account).orders_synced; }
+
+  // Live daemon: when the clock should next be advanced (the next snapshot instant or
+  // the month end); nullopt before the first record.
+  std::optional<TimeUs> next_deadline() const;
+  bool tick_mode() const { return tick_mode_; }
+  // Live: sample by timestamps even after a restore from a journal with ticks.
+  void use_timestamp_sampling() { tick_mode_ = false; }
+
+ private:
+  struct AccountState {
+    bool up = false;
+    bool orders_synced = true;  // false from a disconnect until open orders arrive while up
+  };
+  // Sums of one MM's orders in one market at one snapshot.
+  struct Scratch {
+    u128 bid_notional = 0, ask_notional = 0;     // in band
+    double bid_weighted = 0, ask_weighted = 0;   // sum of price_raw x notional, in band
+    int64_t band_best_bid = 0, band_best_ask = INT64_MAX;
+    int64_t best_bid = 0, best_ask = INT64_MAX;  // all orders, for the anomaly check
+  };
+
+  AccountState& account_state(uint16_t mm, uint16_t account) { return accounts_[account_base_[mm] + account]; }
+  const AccountState& account_state(uint16_t mm, uint16_t account) const {
+    return accounts_[account_base_[mm] + account];
+  }
+
+  void start(TimeUs ts);
+  void advance_to(TimeUs ts);
+  void open_month(YearMonth m);
+  void close_month();
+  void take_snapshot(uint32_t interval);
+  bool in_band(int64_t price, int64_t mid2) const;
+  void source_seen(const Source& s);
+
+  void on_trade(const TradeEvent& e);
+  void on_depth(const DepthEvent& e);
+  void on_depth_snapshot(const DepthSnapshotEvent& e);
+  void on_order(const Source& s, const OrderEvent& e);
+  void on_open_orders(const Source& s, const OpenOrdersEvent& e);
+  void on_connection(const Source& s, const ConnectionEvent& e);
+  void on_tick(const TickEvent& e);
+  void credit_mm(uint16_t mm, uint32_t market, uint64_t trade_id, u128 notional);
+
+  const Program& program_;
+  EngineObserver* observer_;
+  EngineObserver null_observer_;
+
+  bool started_ = false;
+  TimeUs clock_ = 0;
+  MonthState month_;
+  std::optional<SnapshotSchedule> schedule_;
+  uint32_t next_interval_ = 0;
+  bool tick_mode_ = false;  // a tick record was seen: snapshots only at ticks
+  InputCounters pending_input_;  // refusals before the first valid record
+
+  std::vector<Book> books_;
+  std::vector<TradeDedup> dedup_;
+  MmOrders orders_;
+  bool public_up_ = false;
+  std::vector<AccountState> accounts_;
+  std::vector<uint32_t> account_base_;  // first AccountState of each MM
+  std::vector<MarketView> views_;
+  std::vector<Scratch> scratch_;
+  std::vector<int64_t> mid2_;        // per market at the current snapshot: 2 x mid, 0 = unobserved
+  std::vector<uint8_t> mm_observed_; // per MM at the current snapshot
+  EngineCounters counters_;
+};
+
+}  // namespace mm

@@ -1,0 +1,143 @@
+#include "feeds/rest_parser.h"
+
+#include "core/decimal.h"
+
+namespace mm::feedjson {
+
+using simdjson::error_code;
+
+namespace {
+
+constexpr std::string_view kDepthPath = "/api/v1/depth";
+constexpr std::string_view kOrdersPath = "/api/v1/orders";
+
+// Finds the "symbol" parameter of a query string ("symbol=X&limit=100"). Symbols need no
+// URL encoding (letters, digits, '_' and '.'), so none is decoded.
+const char* query_symbol(std::string_view query, bool& found, std::string_view& symbol) {
+  found = false;
+  while (!query.empty()) {
+    size_t amp = query.find('&');
+    std::string_view param = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+    if (!param.starts_with("symbol=")) continue;
+    if (found) return "symbol given twice";
+    found = true;
+    symbol = param.substr(7);
+    if (symbol.empty()) return "empty symbol";
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+bool plan_rest(SourceKind kind, std::string_view path, ParseContext& ctx, RestPlan& plan) {
+  plan = RestPlan{};
+  size_t question = path.find('?');
+  std::string_view endpoint = path.substr(0, question);
+  std::string_view query =
+      question == std::string_view::npos ? std::string_view{} : path.substr(question + 1);
+
+  const bool depth = (endpoint == kDepthPath);
+  const bool orders = (endpoint == kOrdersPath);
+  if (!(depth && kind == SourceKind::rest) && !(orders && kind == SourceKind::mm_rest)) {
+    plan.ignore_why = "REST response not used";
+    return true;
+  }
+  std::string_view symbol;
+  if (const char* m = query_symbol(query, plan.has_symbol, symbol)) return ctx.failure.at("path", m);
+  if (depth && !plan.has_symbol) return ctx.failure.at("path", "depth request without symbol");
+
+  plan.action = depth ? RestPlan::Action::depth_snapshot : RestPlan::Action::open_orders;
+  if (plan.has_symbol) {
+    ctx.filter_symbol.assign(symbol);
+    if (std::optional<uint32_t> market = ctx.program.market_index(symbol)) {
+      plan.market_known = true;
+      plan.market = *market;
+    }
+  }
+  return true;
+}
+
+bool parse_depth_snapshot(od::object& body, const RestPlan& plan, ParseContext& ctx, Payload& out) {
+  ObjectFields f(body, "body", ctx.failure);
+  DepthSnapshotEvent snapshot{};
+  // Both sides ascending on the wire; passed on as given, the book sorts.
+  if (!f.levels("asks", ctx.asks) || !f.levels("bids", ctx.bids) ||
+      !f.uint("lastUpdateId", snapshot.last_update_id)) {
+    return false;
+  }
+  if (!plan.market_known) return ctx.ignore(out, "symbol not configured");
+  snapshot.market = plan.market;
+  snapshot.bids = ctx.bids;
+  snapshot.asks = ctx.asks;
+  out = snapshot;
+  return true;
+}
+
+namespace {
+
+// One element of the open-orders array; appends it to ctx.orders when it rests on a
+// configured market.
+bool parse_open_order(od::object& item, size_t index, const RestPlan& plan, ParseContext& ctx) {
+  ObjectFields f(item, "body", ctx.failure, int64_t(index));
+  OpenOrder order{};
+  std::string_view type, status, symbol;
+  if (!f.uint("id", order.order_id) || !f.string("orderType", type) ||
+      !f.string("status", status) || !f.string("symbol", symbol)) {
+    return false;
+  }
+  if (plan.has_symbol && symbol != ctx.filter_symbol) {
+    return f.fail("symbol", "not the symbol the request asked for");
+  }
+  // Only a Limit order in state New/PartiallyFilled sits on the book; the rest (trigger
+  // orders waiting, ...) are skipped without looking further.
+  if (type != "Limit" || (status != "New" && status != "PartiallyFilled")) return true;
+
+  int64_t quantity = 0;
+  int64_t executed = 0;
+  od::value v;
+  bool has_executed = false;
+  if (!f.side("side", order.side) || !f.price("price", order.price) ||
+      !f.positive_qty("quantity", quantity) || !f.find_nullable("executedQuantity", v, has_executed)) {
+    return false;
+  }
+  if (has_executed && !f.check("executedQuantity", read_qty(v, executed))) return false;
+  if (executed > quantity) return f.fail("executedQuantity", "exceeds quantity");
+  order.remaining = quantity - executed;
+  if (order.remaining == 0) return true;
+  if (notional(order.price, order.remaining) > kMaxSingleNotional) {
+    return f.fail("quantity", "order notional above the single-order limit");
+  }
+  std::optional<uint32_t> market = ctx.program.market_index(symbol);
+  if (!market) return true;
+  order.market = *market;
+  ctx.orders.push_back(order);
+  return true;
+}
+
+}  // namespace
+
+bool parse_open_orders(od::array& body, const RestPlan& plan, ParseContext& ctx, Payload& out) {
+  ctx.orders.clear();
+  size_t index = 0;
+  for (auto element : body) {
+    od::value item_value;
+    if (error_code e = std::move(element).get(item_value)) return ctx.failure.json_error("body", "", e);
+    od::object item;
+    if (error_code e = item_value.get_object().get(item)) {
+      if (e != simdjson::INCORRECT_TYPE) return ctx.failure.json_error("body", "", e);
+      return ctx.failure.at_item("body", index, "", "expected an object");
+    }
+    if (!parse_open_order(item, index, plan, ctx)) return false;
+    ++index;
+  }
+  if (plan.has_symbol && !plan.market_known) return ctx.ignore(out, "symbol not configured");
+  OpenOrdersEvent event{};
+  event.orders = ctx.orders;
+  event.has_market_filter = plan.has_symbol;
+  event.only_market = plan.market;
+  out = event;
+  return true;
+}
+
+}  // namespace mm::feedjson

@@ -1,0 +1,56 @@
+// REST response bodies -> core events (internal to feeds/; use RecordParser).
+#pragma once
+
+#include "feeds/json_fields.h"
+
+namespace mm::feedjson {
+
+// What a REST record becomes, decided from its source and path before its body is read.
+struct RestPlan {
+  enum class Action : uint8_t { depth_snapshot, open_orders, ignore };
+  Action action = Action::ignore;
+  bool has_symbol = false;    // path named a symbol (depth: always; orders: the filter)
+  bool market_known = false;  // ... and that symbol is configured
+  uint32_t market = 0;
+  std::string_view ignore_why;  // Action::ignore
+};
+
+// src "rest" + "/api/v1/depth?symbol=X" -> depth snapshot; src "rest:mm:<id>" +
+// "/api/v1/orders[?symbol=X]" -> open orders; any other pairing -> ignore. `kind` is
+// SourceKind::rest or SourceKind::mm_rest. Returns false (ctx.failure set, field "path")
+// when the path of a used endpoint cannot be understood. Copies a filter symbol into
+// ctx.filter_symbol so the plan survives a rewind of the document.
+bool plan_rest(SourceKind kind, std::string_view path, ParseContext& ctx, RestPlan& plan);
+
+// Body parsers; field names in messages start with "body".
+bool parse_depth_snapshot(od::object& body, const RestPlan& plan, ParseContext& ctx, Payload& out);
+bool parse_open_orders(od::array& body, const RestPlan& plan, ParseContext& ctx, Payload& out);
+
+// Runs the plan on a body held as a document (live) or a value (journal record).
+template <class Json>
+bool parse_rest_body(Json& json, const RestPlan& plan, ParseContext& ctx, Payload& out) {
+  using simdjson::error_code;
+  auto type_error = [&](error_code e, const char* expected) {
+    if (e == simdjson::INCORRECT_TYPE) return ctx.failure.at("body", expected);
+    return ctx.failure.json_error("body", "", e);
+  };
+  switch (plan.action) {
+    case RestPlan::Action::depth_snapshot: {
+      od::object body;
+      if (error_code e = json.get_object().get(body)) return type_error(e, "expected an object");
+      if (!parse_depth_snapshot(body, plan, ctx, out)) return false;
+      // Consume the rest so a document can be checked for trailing content.
+      if (error_code e = body.raw_json().error()) return ctx.failure.json_error("body", "", e);
+      return true;
+    }
+    case RestPlan::Action::open_orders: {
+      od::array body;
+      if (error_code e = json.get_array().get(body)) return type_error(e, "expected an array");
+      return parse_open_orders(body, plan, ctx, out);
+    }
+    case RestPlan::Action::ignore: break;
+  }
+  return ctx.ignore(out, plan.ignore_why);
+}
+
+}  // namespace mm::feedjson
