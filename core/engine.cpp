@@ -255,6 +255,11 @@ void Engine::take_snapshot(uint32_t interval) {
   const size_t n_mms = program_.mms.size();
   ++counters_.snapshots;
   ++month_.snapshots_taken;
+  if (live_) {  // the tick record the daemon journals for this snapshot
+    ++month_.input.records;
+    ++counters_.records;
+    ++counters_.ticks;
+  }
 
   // Markets: observed when the public feed is up and the book is in sync and sane.
   std::vector<int64_t>& mid2 = mid2_;

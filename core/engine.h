@@ -88,8 +88,12 @@ class Engine {
   // the month end); nullopt before the first record.
   std::optional<TimeUs> next_deadline() const;
   bool tick_mode() const { return tick_mode_; }
-  // Live: sample by timestamps even after a restore from a journal with ticks.
-  void use_timestamp_sampling() { tick_mode_ = false; }
+  // The live daemon: sample by timestamps (even after a restore from a journal with
+  // ticks) and count each snapshot's tick as a record, as the journal will hold it.
+  void go_live() {
+    tick_mode_ = false;
+    live_ = true;
+  }
 
  private:
   struct AccountState {
@@ -136,6 +140,7 @@ class Engine {
   std::optional<SnapshotSchedule> schedule_;
   uint32_t next_interval_ = 0;
   bool tick_mode_ = false;  // a tick record was seen: snapshots only at ticks
+  bool live_ = false;       // snapshots are journaled as tick records by the daemon
   InputCounters pending_input_;  // refusals before the first valid record
 
   std::vector<Book> books_;

@@ -10,5 +10,7 @@ inline constexpr int kExitUsage = 2;
 
 int check_config_command(int argc, char** argv);
 int replay_command(int argc, char** argv);
+int run_command(int argc, char** argv);
+int simulate_command(int argc, char** argv);
 
 }  // namespace mm

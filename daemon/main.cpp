@@ -17,6 +17,11 @@ const char* kUsage =
     "  check-config FILE                 validate a config and print its summary\n"
     "  replay --config FILE --journal J [--journal J2 ...] --out DIR [--csv]\n"
     "                                    rebuild month reports from recorded journals\n"
+    "  run --config FILE [--journal-dir DIR] [--report-dir DIR] [--duration SECONDS]\n"
+    "                                    the live daemon (SIGINT/SIGTERM: report, exit 0)\n"
+    "  simulate --config FILE --listen HOST:PORT [--seed N] [--tls-cert C --tls-key K]\n"
+    "           [--rate N] [--faults SPEC] [--ground-truth FILE] [--duration SECONDS]\n"
+    "                                    a Backpack-protocol exchange simulator\n"
     "  help                              this text\n"
     "\n"
     "exit status: 0 success, 2 unusable arguments, unreadable file or config error\n";
@@ -34,6 +39,8 @@ int main(int argc, char** argv) {
   const std::string cmd = argv[1];
   if (cmd == "check-config") return mm::check_config_command(argc, argv);
   if (cmd == "replay") return mm::replay_command(argc, argv);
+  if (cmd == "run") return mm::run_command(argc, argv);
+  if (cmd == "simulate") return mm::simulate_command(argc, argv);
   if (cmd == "help" || cmd == "--help" || cmd == "-h") {
     std::fputs(kUsage, stdout);
     return mm::kExitOk;

@@ -1,0 +1,208 @@
+#include "daemon/engine_loop.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include <spdlog/spdlog.h>
+
+#include "core/report_format.h"
+#include "daemon/report_files.h"
+#include "feeds/journal_replay.h"
+
+namespace mm {
+
+namespace {
+constexpr TimeUs kMaxSleep = 50'000;   // wake at least this often: journal flush, stop flag
+constexpr int kBatch = 256;            // messages between idle checks
+constexpr uint64_t kRefusalLogsPerMinute = 20;
+
+// Raw CR/LF become spaces, which JSON treats alike, so that the journal stays one
+// record per line and the replay parses exactly these bytes.
+void normalize_line_breaks(char* p, size_t n) {
+  for (size_t i = 0; i < n; ++i)
+    if (p[i] == '\n' || p[i] == '\r') p[i] = ' ';
+}
+}  // namespace
+
+EngineLoop::EngineLoop(const Program& program, InboundRing& ring, JournalWriter* journal, FeedRequests* requests,
+                       RcuCell<PublishedState>& published, EngineLoopOptions options)
+    : program_(program),
+      ring_(ring),
+      journal_(journal),
+      requests_(requests),
+      published_(published),
+      options_(std::move(options)),
+      engine_(program, this),
+      parser_(program) {}
+
+bool EngineLoop::restore(const std::vector<std::string>& files, std::string& error) {
+  restoring_ = true;
+  JournalReplayer replayer(program_, engine_);
+  replayer.on_refusal([](const std::string& file, uint64_t line, std::string_view reason) {
+    spdlog::warn("restore: {}:{}: refused: {}", file, line, reason);
+  });
+  for (const std::string& f : files) {
+    if (!replayer.replay_file(f, error)) {
+      restoring_ = false;
+      return false;
+    }
+  }
+  restoring_ = false;
+  if (!files.empty()) spdlog::info("restored {} records from {} journal files", replayer.records(), files.size());
+  if (!engine_.started()) return true;
+
+  // A crash leaves sources "connected" in the journal: close them at the last record.
+  const TimeUs ts = engine_.clock();
+  auto close = [&](Source s) {
+    engine_.apply(Record{ts, s, ConnectionEvent{false}});
+    if (journal_) journal_->event(ts, s, false);
+  };
+  if (engine_.public_connected()) close(Source{SourceKind::market});
+  for (uint16_t i = 0; i < program_.mms.size(); ++i)
+    for (uint16_t a = 0; a < program_.mms[i].accounts.size(); ++a)
+      if (engine_.account_connected(i, a)) close(Source{SourceKind::mm, i, a});
+  return true;
+}
+
+void EngineLoop::process(Inbound& m) {
+  const TimeUs ts = std::max(m.ts, engine_.clock());  // the journal's time never runs backwards
+  switch (m.kind) {
+    case InboundKind::frame:
+    case InboundKind::rest: {
+      normalize_line_breaks(ring_.payload_data(), m.payload.size());
+      const ParseOutcome out = m.kind == InboundKind::frame
+                                   ? parser_.parse_frame(ts, m.source, m.payload, record_)
+                                   : parser_.parse_rest(ts, m.source, m.path, m.payload, record_);
+      if (out.ok) {
+        engine_.apply(record_);
+      } else {
+        engine_.reject();
+        if (ts - refusal_log_window_ > 60 * kUsPerSecond) {
+          refusal_log_window_ = ts;
+          refusals_logged_ = 0;
+        }
+        if (++refusals_logged_ <= kRefusalLogsPerMinute)
+          spdlog::warn("refused {}: {}", m.kind == InboundKind::frame ? "frame" : "REST body", out.reason);
+      }
+      if (journal_) {
+        if (m.kind == InboundKind::frame) journal_->frame(ts, m.source, m.payload);
+        else journal_->rest(ts, m.source, m.path, m.payload);
+      }
+      break;
+    }
+    case InboundKind::connected:
+    case InboundKind::disconnected: {
+      const bool up = m.kind == InboundKind::connected;
+      engine_.apply(Record{ts, m.source, ConnectionEvent{up}});
+      if (journal_) journal_->event(ts, m.source, up);
+      break;
+    }
+  }
+  const TimeUs done = realtime_now_us();
+  latency_.record(uint64_t(std::max<TimeUs>(0, done - m.ts)) * 1000);
+  processed_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void EngineLoop::on_idle(TimeUs now) {
+  if (auto deadline = engine_.next_deadline(); deadline && now > *deadline) engine_.advance_clock(now);
+  if (journal_) journal_->maintain(now);
+  if (now >= next_publish_) {
+    publish_now();
+    next_publish_ = now + options_.publish_interval;
+  }
+}
+
+void EngineLoop::run(const std::atomic<bool>& stop) {
+  engine_.go_live();
+  Inbound m;
+  while (true) {
+    int n = 0;
+    for (; n < kBatch && ring_.peek(m); ++n) {
+      process(m);
+      ring_.pop();
+    }
+    const TimeUs now = realtime_now_us();
+    on_idle(now);
+    if (n > 0) continue;
+    if (stop.load(std::memory_order_acquire)) break;
+    const uint32_t token = ring_.wakeup().prepare();
+    if (ring_.peek(m) || stop.load(std::memory_order_acquire)) {
+      ring_.wakeup().cancel();
+      continue;
+    }
+    TimeUs sleep = std::min(kMaxSleep, next_publish_ - now);
+    if (auto deadline = engine_.next_deadline()) sleep = std::min(sleep, *deadline - now + 1);
+    ring_.wakeup().wait(token, std::max<TimeUs>(sleep, 1));
+  }
+  if (journal_) journal_->flush();
+  publish_now();
+}
+
+std::string EngineLoop::write_running_report(std::string& error) {
+  if (!engine_.started()) {
+    error = "no record processed yet: nothing to report";
+    return {};
+  }
+  return write_report_files(options_.report_dir, program_, score_month(program_, engine_.month(), false), false,
+                            error);
+}
+
+void EngineLoop::publish_now() {
+  auto s = std::make_unique<PublishedState>();
+  s->published_at = realtime_now_us();
+  s->started = engine_.started();
+  s->engine_clock = engine_.clock();
+  if (s->started) s->report = score_month(program_, engine_.month(), false);
+  s->markets = engine_.market_views();
+  s->book_in_sync.resize(program_.markets.size());
+  for (uint32_t m = 0; m < program_.markets.size(); ++m) s->book_in_sync[m] = engine_.book(m).in_sync();
+  s->public_connected = engine_.public_connected();
+  s->accounts.resize(program_.mms.size());
+  for (uint16_t i = 0; i < program_.mms.size(); ++i)
+    for (uint16_t a = 0; a < program_.mms[i].accounts.size(); ++a)
+      s->accounts[i].push_back({engine_.account_connected(i, a), engine_.account_in_sync(i, a)});
+  s->counters = engine_.counters();
+  s->latency = latency_;
+  s->ring_used = ring_.used_bytes();
+  s->ring_capacity = ring_.capacity();
+  s->ring_full = ring_.full_refusals();
+  s->ring_oversize = ring_.oversize_refusals();
+  if (journal_) s->journal = journal_->stats();
+  s->months_closed = months_closed_;
+  published_.publish(std::move(s));
+}
+
+// ---- EngineObserver -------------------------------------------------------------------
+
+void EngineLoop::month_closed(const MonthState& state) {
+  ++months_closed_;
+  const Report report = score_month(program_, state, true);
+  // A restore never rewrites a frozen month: the config may have changed since.
+  if (restoring_ && std::filesystem::exists(std::filesystem::path(options_.report_dir) /
+                                            (report_file_stem(report) + ".json"))) {
+    return;
+  }
+  std::string error;
+  const std::string path = write_report_files(options_.report_dir, program_, report, false, error);
+  if (path.empty()) spdlog::error("final report for {}: {}", state.month.to_string(), error);
+  else spdlog::info("month {} closed: final report {}", state.month.to_string(), path);
+}
+
+void EngineLoop::book_needs_seed(uint32_t market) {
+  if (!restoring_ && requests_) requests_->request_depth(market);
+}
+
+void EngineLoop::account_needs_open_orders(uint16_t mm, uint16_t account) {
+  if (!restoring_ && requests_) requests_->request_open_orders(mm, account);
+}
+
+void EngineLoop::snapshot_taken(uint32_t interval, TimeUs instant) {
+  if (!restoring_ && journal_) journal_->tick(instant, interval);
+  next_publish_ = 0;  // fresh standings right after every snapshot
+}
+
+void EngineLoop::notice(std::string_view what) {
+  if (!restoring_) spdlog::info("{}", what);
+}
+
+}  // namespace mm

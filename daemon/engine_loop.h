@@ -1,0 +1,87 @@
+// The engine thread: takes Inbound messages from the ring in arrival order, stamps a
+// monotone time, parses them (the one parser of this thread), applies them to the
+// Engine, journals them in processing order, and publishes standings for readers.
+// It also drives the clock when no message comes: snapshot ticks and the month end.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/engine.h"
+#include "core/latency_histogram.h"
+#include "daemon/published_state.h"
+#include "daemon/rcu_cell.h"
+#include "feeds/inbound_ring.h"
+#include "feeds/journal_writer.h"
+#include "feeds/record_parser.h"
+
+namespace mm {
+
+// Requests the engine makes of the network side (re-seeding books, re-learning orders).
+class FeedRequests {
+ public:
+  virtual ~FeedRequests() = default;
+  virtual void request_depth(uint32_t market) = 0;
+  virtual void request_open_orders(uint16_t mm, uint16_t account) = 0;
+};
+
+struct EngineLoopOptions {
+  TimeUs publish_interval = kUsPerSecond;
+  std::string report_dir = "reports";  // final reports at each month end
+};
+
+class EngineLoop final : public EngineObserver {
+ public:
+  EngineLoop(const Program& program, InboundRing& ring, JournalWriter* journal, FeedRequests* requests,
+             RcuCell<PublishedState>& published, EngineLoopOptions options);
+
+  // Before going live: replay the daemon's own journal files to restore this month's
+  // state. Sources still connected at the end (a crash) are journaled as disconnected
+  // at the last recorded time, so the downtime counts as unobserved, not as quoted.
+  bool restore(const std::vector<std::string>& files, std::string& error);
+
+  // Engine thread main loop. Returns when `stop` is set and the ring is drained.
+  void run(const std::atomic<bool>& stop);
+
+  // Writes the running report (final: false) into the report dir; returns its path.
+  std::string write_running_report(std::string& error);
+  void publish_now();
+
+  Engine& engine() { return engine_; }
+  const LatencyHistogram& latency() const { return latency_; }
+  uint64_t processed() const { return processed_.load(std::memory_order_relaxed); }
+
+ private:
+  void process(Inbound& m);
+  void on_idle(TimeUs now);
+
+  // EngineObserver
+  void month_closed(const MonthState& state) override;
+  void book_needs_seed(uint32_t market) override;
+  void account_needs_open_orders(uint16_t mm, uint16_t account) override;
+  void snapshot_taken(uint32_t interval, TimeUs instant) override;
+  void notice(std::string_view what) override;
+
+  const Program& program_;
+  InboundRing& ring_;
+  JournalWriter* journal_;
+  FeedRequests* requests_;
+  RcuCell<PublishedState>& published_;
+  EngineLoopOptions options_;
+  Engine engine_;
+  RecordParser parser_;
+  Record record_;
+  LatencyHistogram latency_;
+  bool restoring_ = false;
+  TimeUs next_publish_ = 0;
+  uint64_t months_closed_ = 0;
+  uint64_t refusals_logged_ = 0;
+  TimeUs refusal_log_window_ = 0;
+  std::atomic<uint64_t> processed_{0};
+};
+
+}  // namespace mm

@@ -1,0 +1,37 @@
+// Backpack wire details the connections need, kept apart from the I/O (BACKPACK.md).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mm::net {
+
+inline constexpr std::string_view kPrivateStream = "account.orderUpdate";
+inline constexpr std::string_view kDepthPath = "/api/v1/depth";
+inline constexpr std::string_view kOrdersPath = "/api/v1/orders";
+inline constexpr std::string_view kOrdersInstruction = "orderQueryAll";
+
+// trade.<S> and depth.<S> for every symbol, in symbol order.
+std::vector<std::string> public_streams(const std::vector<std::string>& symbols);
+// Consecutive groups of at most `per_message` (>= 1) streams.
+std::vector<std::vector<std::string>> split_streams(const std::vector<std::string>& streams, size_t per_message);
+
+// "/api/v1/depth?symbol=S". Symbols are letters, digits, '_', '.', '-' (BACKPACK.md), which
+// need no escaping; see symbol_is_plain().
+std::string depth_path(std::string_view symbol);
+bool symbol_is_plain(std::string_view symbol);
+
+// An exchange error frame, {"id":null,"error":{"code":4006,"message":"Invalid stream"}},
+// read loosely for logging (the engine's parser is the authority on the frame itself).
+struct ExchangeError {
+  std::string code;     // as written ("4006"), "?" when absent
+  std::string message;  // printable ASCII only, at most 200 characters
+};
+std::optional<ExchangeError> exchange_error(std::string_view frame);
+
+// Printable ASCII, at most `limit` characters: safe to put into a log line.
+std::string loggable(std::string_view text, size_t limit = 200);
+
+}  // namespace mm::net

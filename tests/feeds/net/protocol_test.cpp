@@ -1,0 +1,93 @@
+// The client's pure parts: URLs, stream lists, error frames, backoff.
+#include <catch2/catch.hpp>
+
+#include "feeds/net/backoff.h"
+#include "feeds/net/protocol.h"
+#include "feeds/net/url.h"
+
+namespace mm::net {
+
+TEST_CASE("URLs: schemes, default ports, paths, IPv6", "[net]") {
+  auto u = parse_url("wss://ws.backpack.exchange");
+  REQUIRE(u);
+  CHECK((u->tls && u->websocket && u->host == "ws.backpack.exchange" && u->port == "443" && u->path == "/"));
+  CHECK(u->host_header() == "ws.backpack.exchange");
+  CHECK_FALSE(u->host_is_ip());
+
+  u = parse_url("http://127.0.0.1:8080/prefix?x=1");
+  REQUIRE(u);
+  CHECK((!u->tls && !u->websocket && u->host == "127.0.0.1" && u->port == "8080" && u->path == "/prefix?x=1"));
+  CHECK(u->host_header() == "127.0.0.1:8080");
+  CHECK(u->host_is_ip());
+
+  u = parse_url("ws://[::1]:9000");
+  REQUIRE(u);
+  CHECK((u->host == "::1" && u->port == "9000" && u->host_header() == "[::1]:9000" && u->host_is_ip()));
+  CHECK(parse_url("HTTPS://api.backpack.exchange/")->port == "443");
+
+  std::string error;
+  CHECK_FALSE(parse_url("ftp://x", &error));
+  CHECK(error.find("scheme") != std::string::npos);
+  CHECK_FALSE(parse_url("ws://:80"));
+  CHECK_FALSE(parse_url("ws://host:0"));
+  CHECK_FALSE(parse_url("ws://host:99999"));
+  CHECK_FALSE(parse_url("ws://host:8o"));
+  CHECK_FALSE(parse_url("api.backpack.exchange"));
+  CHECK_FALSE(parse_url("ws://user@host"));
+}
+
+TEST_CASE("public streams: trade and depth per symbol, split at most N per SUBSCRIBE", "[net]") {
+  std::vector<std::string> symbols;
+  for (int i = 0; i < 30; ++i) symbols.push_back("S" + std::to_string(i) + "_USDC");
+  const auto streams = public_streams(symbols);
+  REQUIRE(streams.size() == 60);
+  CHECK(streams[0] == "trade.S0_USDC");
+  CHECK(streams[1] == "depth.S0_USDC");
+  const auto groups = split_streams(streams, 25);
+  REQUIRE(groups.size() == 3);
+  CHECK(groups[0].size() == 25);
+  CHECK(groups[2].size() == 10);
+  CHECK(groups[2].back() == "depth.S29_USDC");
+  CHECK(split_streams({}, 50).empty());
+  CHECK(depth_path("MU.US_USDC_PERP") == "/api/v1/depth?symbol=MU.US_USDC_PERP");
+  CHECK(symbol_is_plain("kPEPE_USDC_PERP"));
+  CHECK_FALSE(symbol_is_plain("A&B"));
+}
+
+TEST_CASE("exchange error frames are recognised for logging", "[net]") {
+  auto e = exchange_error(R"({"id":null,"error":{"code":4006,"message":"Invalid stream"}})");
+  REQUIRE(e);
+  CHECK(e->code == "4006");
+  CHECK(e->message == "Invalid stream");
+  e = exchange_error(R"({"error":{"message":"bad \"sig\"\n","code":"4003"},"id":null})");
+  REQUIRE(e);
+  CHECK(e->code == "4003");
+  CHECK(e->message == R"(bad \"sig\"\n)");
+  CHECK_FALSE(exchange_error(R"({"stream":"trade.SOL_USDC","data":{"e":"trade","error":"x"}})"));
+  CHECK_FALSE(exchange_error(R"({"stream":"depth.SOL_USDC","data":{}})"));
+  CHECK(loggable("a\x01" "b", 200) == "a?b");
+  CHECK(loggable(std::string(300, 'x')).size() == 203);
+}
+
+TEST_CASE("backoff: full jitter above the floor, capped, reset", "[net]") {
+  Backoff b(100, 1000, 42);
+  for (int round = 0; round < 3; ++round) {
+    TimeUs cap = 100;
+    for (int i = 0; i < 8; ++i) {
+      const TimeUs d = b.next();
+      CHECK(d >= 100);
+      CHECK(d <= cap);
+      cap = std::min<TimeUs>(cap * 2, 1000);
+    }
+    b.reset();
+  }
+  // Jitter: many draws at the cap are not all equal.
+  Backoff c(100, 100'000, 7);
+  for (int i = 0; i < 20; ++i) c.next();
+  const TimeUs first = c.next();
+  bool differs = false;
+  for (int i = 0; i < 10; ++i) differs |= c.next() != first;
+  CHECK(differs);
+}
+
+}  // namespace mm::net
