@@ -199,6 +199,7 @@ struct SimServer::Impl {
   mutable std::mutex life;  // start() / stop() / ground_truth()
   bool running = false, started = false;
   std::atomic<uint16_t> port{0};
+  std::atomic<bool> paused{false};  // market frozen: no more events (connections stay)
   std::string url_host;
 
   // Server thread only.
@@ -324,7 +325,7 @@ void SimServer::Impl::accept() {
 }
 
 void SimServer::Impl::drive() {
-  if (stopping) return;
+  if (stopping || paused.load()) return;
   const double elapsed_s = std::chrono::duration<double>(Clock::now() - t0).count();
   const auto due = uint64_t(elapsed_s * options.events_per_second);
   const auto max_backlog = uint64_t(options.events_per_second * double(kMaxBacklog) / double(kUsPerSecond)) + 1;
@@ -444,5 +445,16 @@ GroundTruth SimServer::ground_truth() const {
 }
 
 const SimServerStats& SimServer::stats() const { return impl_->stats; }
+
+void SimServer::pause_market() {
+  std::lock_guard lock(impl_->life);
+  Impl& impl = *impl_;
+  impl.paused = true;
+  if (!impl.running) return;
+  // Wait until the server thread has seen it: no step runs after this returns.
+  std::promise<void> done;
+  asio::post(*impl.io, [&] { done.set_value(); });
+  done.get_future().wait();
+}
 
 }  // namespace mm::sim

@@ -69,6 +69,9 @@ class SimServer {
   // thread, so never call it from a callback running there.
   GroundTruth ground_truth() const;
   const SimServerStats& stats() const;  // any thread
+  // Freezes the market: no event is generated after this returns (connections, pings
+  // and REST stay up). Tests use it to let the client catch up before comparing.
+  void pause_market();
 
  private:
   struct Impl;

@@ -1,0 +1,26 @@
+// GET /v1/health: is the daemon scoring with every feed up? Public: no MM ids in it.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "daemon/api/view_context.h"
+
+namespace mm::api {
+
+struct HealthFacts {
+  bool started = false;
+  int64_t lag_ms = 0;
+  bool public_connected = false;
+  size_t accounts_connected = 0, accounts_in_sync = 0, accounts_total = 0;
+  size_t books_in_sync = 0, books_total = 0;
+  std::vector<const char*> problems;  // empty: "ok"
+};
+
+HealthFacts health_facts(const ViewContext& ctx);
+void write_health(JsonWriter& w, const ViewContext& ctx);
+std::string health_json(const ViewContext& ctx);
+// Before the engine published anything at all.
+std::string health_starting_json();
+
+}  // namespace mm::api

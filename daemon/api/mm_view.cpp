@@ -1,0 +1,206 @@
+#include "daemon/api/mm_view.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/scoring.h"
+#include "daemon/api/activity_tracker.h"
+
+namespace mm::api {
+
+namespace {
+
+constexpr double kFraction = double(kFractionScale);
+
+bool has_reason(const MmMarketResult& e, const char* reason) {
+  for (const char* r : e.ineligible_reasons)
+    if (std::strcmp(r, reason) == 0) return true;
+  return false;
+}
+
+// Maker volume x that lifts v / V to the share s: (v + x) / (V + x) = s.
+double volume_to_reach(double v, double total, double s) {
+  if (s >= 1.0) return 0.0;  // unreachable by volume; never configured so
+  return std::max(0.0, (s * total - v) / (1.0 - s));
+}
+
+void write_fee_tier(JsonWriter& w, const Program& p, const FeeTierStanding& f, bool compact) {
+  w.begin_object();
+  w.key("tier");
+  write_optional_string(w, f.tier);
+  w.key("maker_fee_bps");
+  const FeeTierSpec* applied = f.tier ? p.fee_tier(*f.tier) : nullptr;
+  if (applied) write_number(w, applied->maker_fee_bps, 4);
+  else w.null();
+  w.key("earned_tier");
+  write_optional_string(w, f.earned_tier);
+  w.key("fee_holiday").value(f.fee_holiday);
+  w.key("total_maker_share").fixed(f.total_maker_share);
+  w.key("adjusted_maker_share").fixed(f.adjusted_maker_share);
+  w.key("next_tier");
+  write_optional_string(w, f.next_tier);
+  w.key("share_to_next_tier").fixed(f.share_to_next_tier);
+  w.key("volume_to_next_tier_usd").fixed(f.volume_to_next_tier_usd, 2);
+  if (!compact) {
+    w.key("has_markets").value(f.has_markets);
+    w.key("maker_volume_usd").usd(f.maker_volume_usd);
+    w.key("all_maker_volume_usd").usd(f.all_maker_volume_usd);
+    const FeeTierSpec* next = f.next_tier ? p.fee_tier(*f.next_tier) : nullptr;
+    w.key("next_tier_min_share");
+    if (next) w.fixed(double(next->min_share) / kFraction);
+    else w.null();
+  }
+  w.end_object();
+}
+
+void write_fee_tiers(JsonWriter& w, const Program& p, const MmResult& r, bool compact) {
+  w.key("fee_tiers").begin_object();
+  for (Category c : {Category::spot, Category::perp}) {
+    w.key(to_string(c));
+    write_fee_tier(w, p, r.fee[int(c)], compact);
+  }
+  w.end_object();
+}
+
+void write_standing_market(JsonWriter& w, const ViewContext& ctx, uint32_t mm, const MmMarketResult& e) {
+  const Program& p = ctx.program;
+  const MarketResult& market = ctx.state.report.markets[e.market];
+  w.begin_object();
+  w.key("symbol").value(p.markets[e.market].symbol);
+  w.key("category").value(to_string(p.markets[e.market].category));
+  w.key("pair_pool_usd").cents(market.pair_pool);
+  w.key("maker_volume_usd").usd(e.maker_volume_usd);
+  w.key("program_maker_volume_usd").usd(market.program_maker_volume_usd);
+  w.key("volume_score").fixed(e.volume_score);
+  w.key("liquidity_score").fixed(e.liquidity_score);
+  w.key("blended_score").fixed(e.blended_score);
+  w.key("uptime").fixed(e.uptime);
+  w.key("avg_size_usd").fixed(e.avg_size_usd, 2);
+  w.key("avg_spread_bps").fixed(e.avg_spread_bps);
+  w.key("liquidity_metric").fixed(e.liquidity_metric);
+  w.key("snapshots_active").value(e.snapshots_active);
+  w.key("snapshots_observed").value(e.snapshots_observed);
+  w.key("snapshots_unobserved").value(e.snapshots_unobserved);
+  w.key("eligible").value(e.eligible());
+  w.key("ineligible_reasons").begin_array();
+  for (const char* reason : e.ineligible_reasons) w.value(reason);
+  w.end_array();
+  w.key("reward_usd").cents(e.reward);
+  w.key("active_now");
+  const std::optional<bool> now = ctx.activity ? ctx.activity->active_now(mm, e.market) : std::nullopt;
+  if (now) w.value(*now);
+  else w.null();
+
+  // What is still missing to each per-market rule; 0 where the rule is met. Amounts are
+  // rounded up to the cent, so adding them is enough.
+  const double min_size = double(p.min_avg_size_usd) / kFraction;
+  const double min_score = double(p.min_volume_score) / kFraction;
+  const bool size_short = has_reason(e, kReasonAvgSize), volume_short = has_reason(e, kReasonVolumeScore);
+  w.key("missing").begin_object();
+  w.key("avg_size_usd");
+  write_usd_ceil(w, size_short ? std::max(min_size - e.avg_size_usd, 0.01) : 0.0);
+  w.key("volume_score").fixed(volume_short ? std::max(0.0, min_score - e.volume_score) : 0.0);
+  w.key("maker_volume_usd");
+  const double volume = notional_to_double(e.maker_volume_usd);
+  const double program_volume = notional_to_double(market.program_maker_volume_usd);
+  write_usd_ceil(w, volume_short ? std::max(volume_to_reach(volume, program_volume, min_score), 0.01) : 0.0);
+  w.end_object();
+  w.end_object();
+}
+
+}  // namespace
+
+MmFigures mm_figures(const Report& report, uint32_t mm) {
+  MmFigures f;
+  double share = 0, uptime = 0, spread = 0;
+  int n_share = 0, n_uptime = 0, n_spread = 0;
+  for (const MmMarketResult& e : report.mms[mm].markets) {
+    if (e.market < report.markets.size() && report.markets[e.market].program_maker_volume_usd > 0) {
+      share += e.volume_score;
+      ++n_share;
+    }
+    if (e.snapshots_observed > 0) {
+      uptime += e.uptime;
+      ++n_uptime;
+    }
+    if (e.snapshots_active > 0) {
+      spread += e.avg_spread_bps;
+      ++n_spread;
+    }
+  }
+  if (n_share) f.volume_share = share / n_share;
+  if (n_uptime) f.uptime = uptime / n_uptime;
+  if (n_spread) f.avg_spread_bps = spread / n_spread;
+  return f;
+}
+
+Cents min_allocation_cents(const Program& p) {
+  const i128 scaled = i128(p.pool) * p.min_allocation_share;
+  return Cents((scaled + kFractionScale - 1) / kFractionScale);
+}
+
+std::string mm_standing_json(const ViewContext& ctx, uint32_t mm) {
+  const Program& p = ctx.program;
+  const MmResult& r = ctx.state.report.mms[mm];
+  // The rewards the per-market rules allow, before the monthly minimum (at the scores
+  // over all MMs: with `renormalize` the real figure can only be higher).
+  double before_min = 0;
+  for (const MmMarketResult& e : r.markets)
+    if (!has_reason(e, kReasonAvgSize) && !has_reason(e, kReasonVolumeScore))
+      before_min += e.blended_score * double(ctx.state.report.markets[e.market].pair_pool) / 100.0;
+  const double min_allocation = double(min_allocation_cents(p)) / 100.0;
+
+  JsonWriter w(false);
+  w.begin_object();
+  w.key("mm_id").value(p.mms[mm].id);
+  write_month_and_as_of(w, ctx);
+  w.key("final").value(ctx.state.report.final);
+  w.key("total_reward_usd").cents(r.total_reward);
+  w.key("meets_min_allocation").value(r.meets_min_allocation);
+  w.key("min_allocation_usd").cents(min_allocation_cents(p));
+  w.key("reward_before_min_allocation_usd").fixed(r.meets_min_allocation ? r.total_reward_exact : before_min, 2);
+  w.key("missing_to_min_allocation_usd");
+  write_usd_ceil(w, r.meets_min_allocation ? 0.0 : std::max(min_allocation - before_min, 0.01));
+  w.key("thresholds").begin_object();
+  w.key("min_avg_size_usd").fixed(double(p.min_avg_size_usd) / kFraction, 2);
+  w.key("min_volume_score").fixed(double(p.min_volume_score) / kFraction);
+  w.key("min_allocation_share").fixed(double(p.min_allocation_share) / kFraction);
+  w.end_object();
+  w.key("markets").begin_array();
+  for (const MmMarketResult& e : r.markets) write_standing_market(w, ctx, mm, e);
+  w.end_array();
+  write_fee_tiers(w, p, r, false);
+  w.end_object();
+  return w.take();
+}
+
+void write_mm_summary(JsonWriter& w, const ViewContext& ctx, uint32_t mm) {
+  const MmResult& r = ctx.state.report.mms[mm];
+  const MmFigures f = mm_figures(ctx.state.report, mm);
+  w.begin_object();
+  w.key("mm_id").value(ctx.program.mms[mm].id);
+  w.key("total_reward_usd").cents(r.total_reward);
+  w.key("meets_min_allocation").value(r.meets_min_allocation);
+  w.key("volume_share");
+  write_optional(w, f.volume_share, 9);
+  w.key("uptime");
+  write_optional(w, f.uptime, 9);
+  w.key("avg_spread_bps");
+  write_optional(w, f.avg_spread_bps, 4);
+  write_fee_tiers(w, ctx.program, r, true);
+  w.end_object();
+}
+
+std::string mm_list_json(const ViewContext& ctx, const Role& role) {
+  JsonWriter w(false);
+  w.begin_object();
+  write_month_and_as_of(w, ctx);
+  w.key("mms").begin_array();
+  for (uint32_t i = 0; i < ctx.program.mms.size(); ++i)
+    if (role.sees_mm(i)) write_mm_summary(w, ctx, i);
+  w.end_array();
+  w.end_object();
+  return w.take();
+}
+
+}  // namespace mm::api

@@ -1,0 +1,169 @@
+// The mmscore binary as a user runs it: exit statuses, error messages, SIGTERM.
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <thread>
+
+extern char** environ;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string temp_dir() {
+  std::random_device rd;
+  auto dir = fs::temp_directory_path() / ("mmscore-cli-" + std::to_string(rd()));
+  fs::create_directories(dir);
+  return dir.string();
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void write(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
+
+struct Child {
+  pid_t pid = -1;
+  std::string err_file;
+};
+
+// Starts mmscore with `args`; stdout and stderr go to files beside `err_file`.
+Child spawn(const std::vector<std::string>& args, const std::string& err_file) {
+  std::vector<std::string> all{MMSCORE_BINARY};
+  all.insert(all.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : all) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 1, (err_file + ".out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&fa, 2, err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  Child c;
+  c.err_file = err_file;
+  REQUIRE(posix_spawn(&c.pid, MMSCORE_BINARY, &fa, nullptr, argv.data(), environ) == 0);
+  posix_spawn_file_actions_destroy(&fa);
+  return c;
+}
+
+int wait_exit(const Child& c) {
+  int status = 0;
+  waitpid(c.pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int run(const std::vector<std::string>& args, std::string* err = nullptr) {
+  const std::string err_file = temp_dir() + "/stderr";
+  const int code = wait_exit(spawn(args, err_file));
+  if (err) *err = slurp(err_file);
+  fs::remove_all(fs::path(err_file).parent_path());
+  return code;
+}
+
+std::string without_as_of(std::string json) {
+  const auto at = json.find("\"as_of\"");
+  return at == std::string::npos ? json : json.erase(at, json.find('\n', at) - at);
+}
+
+const std::string kExample = std::string(MMSCORE_SOURCE_DIR) + "/config/example.toml";
+
+}  // namespace
+
+TEST_CASE("cli: unusable arguments, unreadable files and config errors exit 2 with a clear message") {
+  std::string err;
+  CHECK(run({}, &err) == 2);
+  CHECK(run({"frobnicate"}, &err) == 2);
+  CHECK_THAT(err, Catch::Contains("unknown command"));
+  CHECK(run({"replay", "--config", kExample}, &err) == 2);
+  CHECK_THAT(err, Catch::Contains("required"));
+  CHECK(run({"replay", "--config", kExample, "--journal", "/nonexistent.ndjson", "--out", "/tmp/x"}, &err) == 2);
+  CHECK_THAT(err, Catch::Contains("/nonexistent.ndjson"));
+  CHECK(run({"replay", "--bogus"}, &err) == 2);
+  CHECK_THAT(err, Catch::Contains("unknown option --bogus"));
+
+  const std::string dir = temp_dir();
+  std::string bad = slurp(kExample);
+  bad.replace(bad.find("band_bps = 100"), 14, "band_bps = -5  ");
+  write(dir + "/bad.toml", bad);
+  CHECK(run({"check-config", dir + "/bad.toml"}, &err) == 2);
+  CHECK_THAT(err, Catch::Contains(dir + "/bad.toml:") && Catch::Contains("program.band_bps"));
+  CHECK(run({"replay", "--config", dir + "/bad.toml", "--journal", kExample, "--out", dir}, &err) == 2);
+  CHECK_THAT(err, Catch::Contains("program.band_bps"));
+  CHECK(run({"check-config", kExample}, &err) == 0);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("cli: replay writes a report per month, final for months that ended, CSV on request") {
+  const std::string dir = temp_dir();
+  // January 31 23:00 (connect + a trade), then February 1 00:00 and February 4:
+  // January is final, February is the running month.
+  write(dir + "/j.ndjson",
+        R"({"ts":1769900400000000,"src":"public","event":"connected"})"
+        "\n"
+        R"({"ts":1769900400000001,"src":"public","frame":{"stream":"trade.SOL_USDC","data":{"e":"trade","E":1,"T":1,"s":"SOL_USDC","p":"100.00","q":"2","b":"1","a":"2","t":1,"m":true}}})"
+        "\n"
+        "not json\n"
+        R"({"ts":1769904000000000,"src":"public","frame":{"stream":"trade.SOL_USDC","data":{"e":"trade","E":1,"T":1,"s":"SOL_USDC","p":"100.00","q":"3","b":"1","a":"2","t":2,"m":true}}})"
+        "\n"
+        R"({"ts":1770163200000000,"src":"public","event":"disconnected"})"
+        "\n");
+  std::string err;
+  REQUIRE(run({"replay", "--config", kExample, "--journal", dir + "/j.ndjson", "--out", dir + "/out", "--csv"},
+              &err) == 0);
+  CHECK_THAT(err, Catch::Contains("j.ndjson:3: refused"));
+  const std::string jan = slurp(dir + "/out/report-2026-01.json");
+  const std::string feb = slurp(dir + "/out/report-2026-02.json");
+  CHECK_THAT(jan, Catch::Contains(R"("final": true)"));
+  CHECK_THAT(jan, Catch::Contains(R"("maker_volume_usd": 200.00)"));
+  CHECK_THAT(jan, Catch::Contains(R"("rejected": 1)"));
+  CHECK_THAT(feb, Catch::Contains(R"("final": false)"));
+  CHECK_THAT(feb, Catch::Contains(R"("maker_volume_usd": 300.00)"));
+  CHECK(fs::exists(dir + "/out/report-2026-01.csv"));
+  CHECK(fs::exists(dir + "/out/report-2026-02.csv"));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("cli: run against the built-in simulator stops on SIGTERM within 5 s; replay matches") {
+  const std::string dir = temp_dir();
+  std::string config = slurp(std::string(MMSCORE_SOURCE_DIR) + "/config/demo.toml");
+  const auto cut = config.find("[journal]");
+  config = config.substr(0, cut) + "[journal]\ndir = \"" + dir + "/journal\"\n[report]\ndir = \"" + dir +
+           "/reports\"\n[api]\nlisten = \"127.0.0.1:0\"\n";
+  write(dir + "/demo.toml", config);
+  Child c = spawn({"run", "--config", dir + "/demo.toml"}, dir + "/run.err");
+  std::this_thread::sleep_for(std::chrono::seconds(6));
+  const auto t0 = std::chrono::steady_clock::now();
+  kill(c.pid, SIGTERM);
+  const int code = wait_exit(c);
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  INFO(slurp(dir + "/run.err"));
+  CHECK(code == 0);
+  CHECK(secs < 5.0);
+  std::vector<std::string> reports;
+  for (const auto& e : fs::directory_iterator(dir + "/reports")) reports.push_back(e.path().string());
+  REQUIRE(reports.size() == 1);
+  std::vector<std::string> args{"replay", "--config", dir + "/demo.toml", "--out", dir + "/replayed"};
+  for (const auto& e : fs::directory_iterator(dir + "/journal")) {
+    args.push_back("--journal");
+    args.push_back(e.path().string());
+  }
+  REQUIRE(run(args) == 0);
+  const std::string live = slurp(reports[0]);
+  const std::string replayed = slurp(dir + "/replayed/" + fs::path(reports[0]).filename().string());
+  CHECK_THAT(live, Catch::Contains(R"("final": false)"));
+  CHECK(without_as_of(live) == without_as_of(replayed));
+  fs::remove_all(dir);
+}
