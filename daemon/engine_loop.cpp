@@ -104,6 +104,7 @@ void EngineLoop::process(Inbound& m) {
 }
 
 void EngineLoop::on_idle(TimeUs now) {
+  if (latency_reset_.exchange(false, std::memory_order_relaxed)) latency_.reset();
   if (auto deadline = engine_.next_deadline(); deadline && now > *deadline) engine_.advance_clock(now);
   if (journal_) journal_->maintain(now);
   if (now >= next_publish_) {

@@ -52,7 +52,9 @@ class EngineLoop final : public EngineObserver {
   void publish_now();
 
   Engine& engine() { return engine_; }
-  const LatencyHistogram& latency() const { return latency_; }
+  // Any thread: the engine thread clears its latency histogram at its next iteration
+  // (benchmarks measure one load phase at a time; the published copy shows the result).
+  void request_latency_reset() { latency_reset_.store(true, std::memory_order_relaxed); }
   uint64_t processed() const { return processed_.load(std::memory_order_relaxed); }
 
  private:
@@ -82,6 +84,7 @@ class EngineLoop final : public EngineObserver {
   uint64_t refusals_logged_ = 0;
   TimeUs refusal_log_window_ = 0;
   std::atomic<uint64_t> processed_{0};
+  std::atomic<bool> latency_reset_{false};
 };
 
 }  // namespace mm

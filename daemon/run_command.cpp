@@ -10,10 +10,12 @@
 #include <spdlog/spdlog.h>
 
 #include "config/config.h"
+#include "daemon/api/api_server.h"
 #include "daemon/cli_args.h"
 #include "daemon/commands.h"
 #include "daemon/engine_loop.h"
 #include "daemon/live_setup.h"
+#include "daemon/report_files.h"
 #include "daemon/standings_table.h"
 #include "feeds/journal_writer.h"
 #include "feeds/net/exchange_client.h"
@@ -23,8 +25,8 @@ namespace mm {
 namespace {
 
 const char* kRunUsage =
-    "usage: mmscore run --config FILE [--journal-dir DIR] [--report-dir DIR] [--duration SECONDS]\n"
-    "                   [--print-every SECONDS]\n";
+    "usage: mmscore run --config FILE [--journal-dir DIR] [--report-dir DIR] [--api-listen HOST:PORT]\n"
+    "                   [--tokens FILE] [--duration SECONDS] [--print-every SECONDS]\n";
 
 class ClientRequests final : public FeedRequests {
  public:
@@ -65,10 +67,16 @@ void wait_for_shutdown(const sigset_t& signals, TimeUs duration, const std::func
   }
 }
 
+// "127.0.0.1:0" + the bound port -> "127.0.0.1:41234".
+std::string api_listen_url(const std::string& listen, uint16_t port) {
+  return listen.substr(0, listen.rfind(':')) + ":" + std::to_string(port);
+}
+
 }  // namespace
 
 int run_command(int argc, char** argv) {
-  CliArgs args({"--config", "--journal-dir", "--report-dir", "--duration", "--print-every"}, {});
+  CliArgs args({"--config", "--journal-dir", "--report-dir", "--api-listen", "--tokens", "--duration", "--print-every"},
+               {});
   if (auto err = args.parse(argc, argv, 2); err || !args.has("--config") || !args.positional().empty()) {
     std::fprintf(stderr, "mmscore run: %s\n%s", err ? err->c_str() : "--config is required", kRunUsage);
     return kExitUsage;
@@ -81,6 +89,8 @@ int run_command(int argc, char** argv) {
   Settings settings = std::move(std::get<Settings>(loaded));
   if (auto d = args.get("--journal-dir")) settings.journal.dir = *d;
   if (auto d = args.get("--report-dir")) settings.report.dir = *d;
+  if (auto a = args.get("--api-listen")) settings.api.listen = *a;
+  if (auto t = args.get("--tokens")) settings.api.tokens_file = *t;
   TimeUs duration = 0, print_every = 0;
   for (auto [flag, out] : {std::pair{"--duration", &duration}, std::pair{"--print-every", &print_every}}) {
     if (auto d = args.get(flag)) {
@@ -135,14 +145,41 @@ int run_command(int argc, char** argv) {
     return kExitUsage;
   }
 
+  // The API reads only what the engine publishes; snapshots are written from it too.
+  api::ApiSources sources;
+  sources.program = &program;
+  sources.published = &published;
+  sources.client = &client.stats();
+  sources.processed_records = [&] { return loop.processed(); };
+  sources.write_snapshot = [&](std::string& err) -> std::string {
+    std::optional<Report> report;
+    published.read([&](const PublishedState& s) {
+      if (s.started) report = s.report;
+    });
+    if (!report) {
+      err = "no record processed yet: nothing to report";
+      return {};
+    }
+    return write_report_files(settings.report.dir, program, *report, false, err);
+  };
+  api::ApiServer api_server(api::api_options(settings.api), sources);
+  if (!api_server.start(error)) {
+    std::fprintf(stderr, "mmscore run: %s\n", error.c_str());
+    return kExitUsage;
+  }
+
   std::atomic<bool> stop_engine{false};
   std::thread io_thread([&] { io.run(); });
   std::thread engine_thread([&] { loop.run(stop_engine); });
   client.start();
-  spdlog::info("mmscore running: {} markets, {} MMs, feed {}", program.markets.size(), program.mms.size(),
-               live.client.ws_url);
+  spdlog::info("mmscore running: {} markets, {} MMs, feed {}, api http://{}", program.markets.size(),
+               program.mms.size(), live.client.ws_url, api_listen_url(settings.api.listen, api_server.port()));
 
-  wait_for_shutdown(signals, duration, nullptr, print_every, [&] {
+  const auto reload_tokens = [&] {
+    std::string err;
+    api_server.reload_tokens(err);  // logs the outcome itself
+  };
+  wait_for_shutdown(signals, duration, reload_tokens, print_every, [&] {
     published.read([&](const PublishedState& s) {
       if (s.started) std::fputs((standings_table(program, s) + "\n").c_str(), stdout);
       std::fflush(stdout);
@@ -151,6 +188,7 @@ int run_command(int argc, char** argv) {
 
   // Stop within 5 s: close the feeds (their `disconnected` events are journaled), let
   // the engine drain the ring, write the running report, close the journal.
+  api_server.stop();
   std::promise<void> feeds_closed;
   client.stop([&] { feeds_closed.set_value(); });
   if (feeds_closed.get_future().wait_for(std::chrono::seconds(3)) != std::future_status::ready)

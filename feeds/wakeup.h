@@ -15,13 +15,13 @@ class Wakeup {
   // Sleeper: call prepare(), re-check for work, then wait() (or cancel() if work came).
   uint32_t prepare();
   void wait(uint32_t token, TimeUs timeout);
-  void cancel() { sleeping_.store(false, std::memory_order_relaxed); }
+  void cancel() { sleeping_.store(0, std::memory_order_release); }
   // Waker: after publishing work.
   void notify();
 
  private:
   std::atomic<uint32_t> word_{0};
-  std::atomic<bool> sleeping_{false};
+  std::atomic<uint32_t> sleeping_{0};
 };
 
 }  // namespace mm

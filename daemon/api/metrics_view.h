@@ -25,7 +25,7 @@ struct MetricsInput {
   TimeUs now = 0;
   uint64_t processed = 0;
   const ClientStats* client = nullptr;    // null: no exchange client (replay, tests)
-  ApiStatsSnapshot api;
+  ApiStatsSnapshot api{};
   uint64_t history_points = 0;
 };
 

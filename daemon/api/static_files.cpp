@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <vector>
 
 namespace mm::api {
 
@@ -25,8 +26,14 @@ std::optional<StaticFile> find_static_file(std::string_view path) {
       path.find('\\') != std::string_view::npos || path.find("//") != std::string_view::npos)
     return std::nullopt;
   if (path == "/") path = "/index.html";
-  for (const StaticAsset& a : dashboard_assets())
-    if (a.path == path) return StaticFile{&a, etag_of(a.body)};
+  static const std::vector<std::string> etags = [] {  // hashed once: bundles can be large
+    std::vector<std::string> out;
+    for (const StaticAsset& a : dashboard_assets()) out.push_back(etag_of(a.body));
+    return out;
+  }();
+  const std::span<const StaticAsset> assets = dashboard_assets();
+  for (size_t i = 0; i < assets.size(); ++i)
+    if (assets[i].path == path) return StaticFile{&assets[i], etags[i]};
   return std::nullopt;
 }
 

@@ -32,7 +32,8 @@ class TokenTable {
                                          std::string& error);
 
   std::optional<Role> find(std::string_view token) const { return find_digest(digest_token(token)); }
-  std::optional<Role> find_digest(const TokenDigest& digest) const;
+  // `compared` (tests): how many entries were compared, always all of them.
+  std::optional<Role> find_digest(const TokenDigest& digest, size_t* compared = nullptr) const;
   size_t size() const { return entries_.size(); }
   std::string summary() const;  // "4 tokens (ops 1, risk 1, mm 2)"
 

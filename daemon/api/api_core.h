@@ -1,0 +1,125 @@
+// The API server without sockets: routing, authentication, roles, views, caching, the
+// stream fan-out and the history sampler. The Beast sessions (http_session.cpp,
+// stream_session.cpp) only move bytes; everything they answer comes from here, so it
+// is unit-testable without a network. Used on the server thread only, except
+// load_tokens() and stats(), which any thread may call.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "daemon/api/activity_tracker.h"
+#include "daemon/api/api_options.h"
+#include "daemon/api/api_stats.h"
+#include "daemon/api/history.h"
+#include "daemon/api/outbound_queue.h"
+#include "daemon/api/role.h"
+#include "daemon/api/token_store.h"
+
+namespace mm::api {
+
+struct ApiRequest {
+  std::string_view method;         // "GET"
+  std::string_view target;         // "/v1/mms/alpha?x=1"
+  std::string_view authorization;  // header value, empty when absent
+  std::string_view if_none_match;
+  std::string_view body;
+  bool websocket_upgrade = false;
+};
+
+// Permission to upgrade to /v1/stream with this role; the session accepts and reports back.
+struct StreamGrant {
+  Role role;
+  TokenDigest token;  // to close the stream if a reload removes the token
+};
+
+struct ApiResponse {
+  unsigned status = 200;
+  std::string content_type = "application/json";
+  std::string cache_control = "no-store";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // Allow, WWW-Authenticate, ETag, ...
+  bool close = false;                                         // close the connection afterwards
+  std::optional<StreamGrant> upgrade;                         // set: accept the WebSocket
+};
+
+// A connected /v1/stream client (the WebSocket session implements it).
+class StreamClient {
+ public:
+  virtual ~StreamClient() = default;
+  virtual const StreamGrant& grant() const = 0;
+  virtual void send(Message message) = 0;  // queues it, or drops the client when too far behind
+  virtual void close() = 0;
+};
+
+class ApiCore {
+ public:
+  ApiCore(ApiOptions options, ApiSources sources);
+
+  bool load_tokens(std::string& error);  // any thread
+  std::string token_summary() const { return tokens_.table()->summary(); }
+  const ApiOptions& options() const { return options_; }
+  const Program& program() const { return *sources_.program; }
+
+  // One HTTP request. Counted by endpoint and status (but an upgrade grant, which the
+  // session counts once the handshake is done: stream_accepted()).
+  ApiResponse handle(const ApiRequest& request);
+  // An error for a request the session could not parse (413, 400): counted as "invalid".
+  ApiResponse invalid_request(unsigned status, std::string_view message);
+
+  // Server timer: a newly published state updates the history, the activity tracker,
+  // and is pushed to stream clients (after month_closed when a month was frozen).
+  void tick(TimeUs now);
+
+  void stream_accepted(const std::shared_ptr<StreamClient>& client);  // sends the latest view at once
+  void stream_rejected();                                              // the handshake failed
+  void stream_closed(StreamClient* client);
+  // After a token reload: closes streams whose token is gone or changed role.
+  void revalidate_streams();
+
+  ApiStats& stats() { return stats_; }
+  ApiStatsSnapshot stats_snapshot() const;
+  size_t stream_clients() const { return streams_.size(); }
+  const History& history() const { return history_; }
+
+ private:
+  struct Route;
+  ApiResponse route(const ApiRequest& request, std::string& endpoint);
+  std::optional<ApiResponse> authorize(const ApiRequest& request, std::string_view query, bool allow_query_token,
+                                       Role& role, TokenDigest& digest);
+  ApiResponse with_state(const std::function<ApiResponse(const PublishedState&)>& view);
+  ApiResponse report_response();
+  ApiResponse static_response(const ApiRequest& request, std::string_view path);
+  ApiResponse snapshot_response();
+  ApiResponse metrics_response();
+  Message update_for(const Role& role, const PublishedState& state, TimeUs now);
+  uint64_t processed(const PublishedState& state) const;
+  ViewContext context(const PublishedState& state, TimeUs now) const;
+
+  ApiOptions options_;
+  ApiSources sources_;
+  TokenStore tokens_;
+  ApiStats stats_;
+  ActivityTracker activity_;
+  History history_;
+
+  // Per published state: the report JSON and the stream message per view (ops and
+  // risk share one; each MM has its own), reused by every request and client.
+  TimeUs cache_key_ = -1;
+  std::shared_ptr<const std::string> report_cache_;
+  std::map<int64_t, Message> update_cache_;
+
+  TimeUs last_seen_ = -1;  // published_at of the state tick() last handled
+  bool months_known_ = false;
+  uint64_t months_closed_ = 0;
+  std::optional<YearMonth> last_month_;
+  std::unordered_map<StreamClient*, std::weak_ptr<StreamClient>> streams_;
+};
+
+}  // namespace mm::api

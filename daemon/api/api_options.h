@@ -1,0 +1,56 @@
+// How the API server is set up (ApiOptions) and what it reads (ApiSources).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "config/config.h"
+#include "core/program.h"
+#include "daemon/api/history.h"
+#include "daemon/published_state.h"
+#include "daemon/rcu_cell.h"
+
+namespace mm {
+struct ClientStats;
+}
+
+namespace mm::api {
+
+struct ApiOptions {
+  std::string listen = "127.0.0.1:8080";  // HOST:PORT, [IPv6]:PORT; port 0 picks a free one
+  std::string tokens_file;                // empty: no tokens, only /v1/health and the dashboard
+  TimeUs push_interval = kUsPerSecond;    // stream updates at most this often
+  size_t max_body = 64 * 1024;            // request body limit (413 beyond)
+  size_t max_header = 8 * 1024;           // request line + headers limit (413 beyond)
+  size_t max_connections = 256;           // more are closed at once (and counted)
+  TimeUs request_timeout = 30 * kUsPerSecond;  // to read one request, also the keep-alive idle time
+  size_t stream_queue_messages = 8;       // a stream client further behind is dropped
+  size_t stream_queue_bytes = 16 * 1024 * 1024;
+  int socket_send_buffer = 0;             // SO_SNDBUF of accepted sockets; 0: the OS default
+  TimeUs stall_after = 10 * kUsPerSecond; // health: engine lag beyond this is degraded
+  HistoryOptions history;                 // /v1/history sampling
+};
+
+inline ApiOptions api_options(const ApiSettings& s) {
+  ApiOptions o;
+  o.listen = s.listen;
+  o.tokens_file = s.tokens_file;
+  o.push_interval = s.push_interval;
+  return o;
+}
+
+struct ApiSources {
+  const Program* program = nullptr;                         // required
+  const RcuCell<PublishedState>* published = nullptr;       // required
+  const ClientStats* client = nullptr;                      // may be null (no exchange client)
+  // POST /v1/snapshots: writes the running report, returns its path ("" + error on failure).
+  std::function<std::string(std::string& error)> write_snapshot{};
+  // Records the engine loop processed (health, metrics); null: the published counters.
+  std::function<uint64_t()> processed_records{};
+};
+
+TimeUs wall_clock_us();  // system clock, microseconds since the epoch
+
+}  // namespace mm::api

@@ -1,0 +1,193 @@
+// The server's frame: io_context, thread, listener and the tick timer (Asio only; the
+// Beast code is in http_session.cpp and stream_session.cpp).
+#include "daemon/api/api_server.h"
+
+#include <charconv>
+#include <chrono>
+#include <future>
+#include <optional>
+#include <thread>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <spdlog/spdlog.h>
+
+#include "daemon/api/api_core.h"
+#include "daemon/api/http_session.h"
+#include "daemon/api/session_context.h"
+
+namespace mm::api {
+
+namespace asio = boost::asio;
+using tcp = boost::asio::ip::tcp;
+using boost::system::error_code;
+
+bool parse_listen_address(const std::string& listen, std::string& host, uint16_t& port) {
+  std::string_view s = listen, port_text;
+  if (s.starts_with("[")) {  // [IPv6]:PORT
+    const size_t close = s.find("]:");
+    if (close == std::string_view::npos) return false;
+    host = std::string(s.substr(1, close - 1));
+    port_text = s.substr(close + 2);
+  } else {
+    const size_t colon = s.rfind(':');
+    if (colon == std::string_view::npos || s.find(':') != colon) return false;
+    host = std::string(s.substr(0, colon));
+    port_text = s.substr(colon + 1);
+  }
+  unsigned value = 0;
+  const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), value);
+  if (host.empty() || port_text.empty() || ec != std::errc() || end != port_text.data() + port_text.size() ||
+      value > 65535)
+    return false;
+  port = uint16_t(value);
+  return true;
+}
+
+struct ApiServer::Impl {
+  Impl(ApiOptions options, ApiSources sources) : core(std::move(options), std::move(sources)), context{core, sessions} {}
+
+  // Declared before the io_context: handlers destroyed with it still use these.
+  ApiCore core;
+  SessionRegistry sessions;
+  SessionContext context;
+  asio::io_context io{1};
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  tcp::acceptor acceptor{io};
+  asio::steady_timer tick_timer{io};
+  asio::steady_timer accept_retry{io};
+  std::thread thread;
+  std::promise<void> finished;
+  uint16_t port = 0;
+  bool running = false;
+
+  void accept() {
+    acceptor.async_accept([this](const error_code& ec, tcp::socket socket) {
+      if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
+      if (ec) {  // e.g. out of file descriptors: retry shortly instead of spinning
+        spdlog::warn("api: accept failed: {}", ec.message());
+        accept_retry.expires_after(std::chrono::milliseconds(100));
+        accept_retry.async_wait([this](const error_code& wait_ec) {
+          if (!wait_ec) accept();
+        });
+        return;
+      }
+      if (core.stats().connections_open.load() >= core.options().max_connections) {
+        core.stats().connections_refused.fetch_add(1);
+        error_code ignored;
+        socket.close(ignored);
+      } else {
+        error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
+        if (core.options().socket_send_buffer > 0)
+          socket.set_option(asio::socket_base::send_buffer_size(core.options().socket_send_buffer), ignored);
+        start_http_session(context, std::move(socket));
+      }
+      accept();
+    });
+  }
+
+  void schedule_tick() {
+    tick_timer.expires_after(std::chrono::microseconds(std::max<TimeUs>(core.options().push_interval, 1000)));
+    tick_timer.async_wait([this](const error_code& ec) {
+      if (ec) return;
+      core.tick(wall_clock_us());
+      schedule_tick();
+    });
+  }
+
+  void run() {
+    while (true) {
+      try {
+        io.run();
+        break;
+      } catch (const std::exception& e) {  // a bug in a handler must not take the daemon down
+        spdlog::error("api: unexpected error, continuing: {}", e.what());
+      }
+    }
+    finished.set_value();
+  }
+};
+
+ApiServer::ApiServer(ApiOptions options, ApiSources sources)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(sources))) {}
+
+ApiServer::~ApiServer() { stop(); }
+
+bool ApiServer::start(std::string& error) {
+  Impl& s = *impl_;
+  if (s.running) return true;
+  const ApiOptions& o = s.core.options();
+  std::string host;
+  uint16_t port = 0;
+  if (!parse_listen_address(o.listen, host, port)) {
+    error = "api: listen address \"" + o.listen + "\" is not HOST:PORT";
+    return false;
+  }
+  if (!s.core.load_tokens(error)) {
+    error = "api: " + error;
+    return false;
+  }
+  error_code ec;
+  const asio::ip::address address = asio::ip::make_address(host, ec);
+  if (ec) {
+    error = "api: listen address \"" + o.listen + "\": " + ec.message();
+    return false;
+  }
+  const tcp::endpoint endpoint(address, port);
+  s.acceptor.open(endpoint.protocol(), ec);
+  if (!ec) s.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) s.acceptor.bind(endpoint, ec);
+  if (!ec) s.acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    error = "api: cannot listen on " + o.listen + ": " + ec.message();
+    error_code ignored;
+    s.acceptor.close(ignored);
+    return false;
+  }
+  s.port = s.acceptor.local_endpoint(ec).port();
+  s.work.emplace(s.io.get_executor());
+  s.accept();
+  s.schedule_tick();
+  s.running = true;
+  s.thread = std::thread([&s] { s.run(); });
+  spdlog::info("api: listening on {}:{}; {}", host, s.port, s.core.token_summary());
+  return true;
+}
+
+uint16_t ApiServer::port() const { return impl_->port; }
+
+bool ApiServer::reload_tokens(std::string& error) {
+  Impl& s = *impl_;
+  if (!s.core.load_tokens(error)) {
+    spdlog::error("api: token reload failed, keeping the previous tokens: {}", error);
+    return false;
+  }
+  spdlog::info("api: tokens reloaded: {}", s.core.token_summary());
+  if (s.running) asio::post(s.io, [&s] { s.core.revalidate_streams(); });
+  return true;
+}
+
+void ApiServer::stop() {
+  Impl& s = *impl_;
+  if (!s.running) return;
+  s.running = false;
+  asio::post(s.io, [&s] {
+    error_code ignored;
+    s.acceptor.close(ignored);
+    s.tick_timer.cancel();
+    s.accept_retry.cancel();
+    s.sessions.close_all();
+    s.work.reset();
+  });
+  // Every handler ends once its socket is closed; a stuck one is cut off after 2 s.
+  if (s.finished.get_future().wait_for(std::chrono::seconds(2)) != std::future_status::ready) s.io.stop();
+  s.thread.join();
+}
+
+ApiStatsSnapshot ApiServer::stats() const { return impl_->core.stats_snapshot(); }
+
+}  // namespace mm::api

@@ -1,0 +1,49 @@
+// The daemon's HTTP/WebSocket API (see daemon/api/README.md): its own thread and
+// io_context, so API load never runs on the feed or engine threads. It only reads what
+// the engine publishes (RcuCell) and never calls into the engine.
+//
+//   ApiServer api(api_options(settings.api), {&program, &published, &client.stats(), write_snapshot, processed});
+//   if (!api.start(error)) ...;   // binds, loads tokens, starts the thread
+//   api.reload_tokens(error);     // on SIGHUP
+//   api.stop();                   // before `published` and the sources go away
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "daemon/api/api_options.h"
+#include "daemon/api/api_stats.h"
+
+namespace mm::api {
+
+class ApiServer {
+ public:
+  ApiServer(ApiOptions options, ApiSources sources);
+  ~ApiServer();  // stops
+  ApiServer(const ApiServer&) = delete;
+  ApiServer& operator=(const ApiServer&) = delete;
+
+  // Loads the tokens, binds `listen` (port 0: any free port) and starts the server
+  // thread. False with a message on failure; then nothing runs.
+  bool start(std::string& error);
+  uint16_t port() const;  // the bound port, after start()
+
+  // Re-reads the token file (SIGHUP). On error the previous tokens stay, the error is
+  // logged and returned. Streams whose token is gone are closed. Any thread.
+  bool reload_tokens(std::string& error);
+
+  // Closes the listener and every connection, then joins the thread (at most ~2 s).
+  void stop();
+
+  ApiStatsSnapshot stats() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// "127.0.0.1:8080", "[::1]:0", "0.0.0.0:80" -> host and port; false on anything else.
+bool parse_listen_address(const std::string& listen, std::string& host, uint16_t& port);
+
+}  // namespace mm::api

@@ -1,0 +1,206 @@
+// Frame received -> state updated, end to end over loopback: the real simulator server
+// sends Backpack frames, the daemon's exchange client receives them (receive time
+// stamped there), the engine loop parses, applies and journals them. The engine
+// records now - receive time per message; this prints p50/p99/p99.9/max per load
+// phase, with a low-rate phase as the in-process baseline.
+//
+//   build/tests/bench/latency_bench [--seconds S] [--rates 1000,10000,100000]
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <future>
+#include <sstream>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+#include "config/config.h"
+#include "daemon/engine_loop.h"
+#include "daemon/live_setup.h"
+#include "feeds/net/exchange_client.h"
+#include "feeds/sim/sim_server.h"
+
+using namespace mm;
+
+namespace {
+
+const char* kConfig = R"(
+[snapshot]
+interval = "10s"
+[[categories]]
+name = "perp"
+pool_usd = 200000
+tiers = [ { tier = 1, pool_usd = 200000, markets = ["BTC_USDC_PERP", "ETH_USDC_PERP", "SOL_USDC_PERP", "XRP_USDC_PERP", "DOGE_USDC_PERP"] } ]
+[[categories]]
+name = "spot"
+pool_usd = 100000
+tiers = [ { tier = 1, pool_usd = 100000, markets = ["SOL_USDC", "BTC_USDC", "ETH_USDC", "XRP_USDC", "DOGE_USDC"] } ]
+[[markets]]
+symbol = "BTC_USDC_PERP"
+category = "perp"
+[[markets]]
+symbol = "ETH_USDC_PERP"
+category = "perp"
+[[markets]]
+symbol = "SOL_USDC_PERP"
+category = "perp"
+[[markets]]
+symbol = "XRP_USDC_PERP"
+category = "perp"
+[[markets]]
+symbol = "DOGE_USDC_PERP"
+category = "perp"
+[[markets]]
+symbol = "SOL_USDC"
+category = "spot"
+[[markets]]
+symbol = "BTC_USDC"
+category = "spot"
+[[markets]]
+symbol = "ETH_USDC"
+category = "spot"
+[[markets]]
+symbol = "XRP_USDC"
+category = "spot"
+[[markets]]
+symbol = "DOGE_USDC"
+category = "spot"
+[[mms]]
+id = "alpha"
+joined = "2025-01"
+[[mms]]
+id = "bravo"
+joined = "2025-01"
+[[mms]]
+id = "charlie"
+joined = "2025-01"
+[[mms]]
+id = "delta"
+joined = "2025-01"
+[[mms]]
+id = "echo"
+joined = "2025-01"
+)";
+
+struct Phase {
+  double target_frames_per_s;
+  double achieved_frames_per_s = 0;
+  LatencyHistogram latency;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  double seconds = 10;
+  std::vector<double> rates{1000, 10000, 100000};
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--seconds")) seconds = std::atof(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--rates")) {
+      rates.clear();
+      std::stringstream ss(argv[i + 1]);
+      for (std::string r; std::getline(ss, r, ',');) rates.push_back(std::atof(r.c_str()));
+    }
+  }
+  spdlog::set_level(spdlog::level::warn);
+  auto loaded = load_config_string(kConfig, "bench.toml");
+  if (auto* e = std::get_if<ConfigError>(&loaded)) {
+    std::fprintf(stderr, "%s\n", e->message.c_str());
+    return 2;
+  }
+  const Settings settings = std::get<Settings>(loaded);
+  const Program& program = settings.program;
+  const std::string dir = (std::filesystem::temp_directory_path() / "mmscore-latency-bench").string();
+  std::filesystem::remove_all(dir);
+
+  sim::SimServerOptions so;
+  so.exchange = simulated_exchange(settings);
+  so.events_per_second = 1;
+  ClientOptions co;
+  for (const MarketSpec& m : program.markets) co.symbols.push_back(m.symbol);
+  for (uint16_t i = 0; i < program.mms.size(); ++i) {
+    auto key = *key_from_secret_b64(generate_secret_b64());
+    co.accounts.push_back({i, 0, program.mms[i].id, AccountKey{key.public_key_b64, key}});
+    so.keys.push_back({i, key.public_key_b64});
+  }
+
+  std::vector<Phase> phases;
+  for (double rate : rates) {
+    // A fresh server per phase: its event rate is fixed at start.
+    Phase phase;
+    phase.target_frames_per_s = rate;
+    sim::SimServerOptions o = so;
+    o.events_per_second = rate / 3.2;  // ~3.2 frames per event with the default mix; "achieved" is measured
+    sim::SimServer server(o);
+    std::string error;
+    if (!server.start(error)) {
+      std::fprintf(stderr, "simulator: %s\n", error.c_str());
+      return 1;
+    }
+    ClientOptions c = co;
+    c.ws_url = server.ws_url();
+    c.rest_url = server.rest_url();
+    InboundRing ring;
+    JournalWriter journal(program, JournalOptions{dir});
+    if (!journal.open(realtime_now_us(), error)) {
+      std::fprintf(stderr, "%s\n", error.c_str());
+      return 1;
+    }
+    RcuCell<PublishedState> published;
+    boost::asio::io_context io;
+    auto work = boost::asio::make_work_guard(io);
+    ExchangeClient client(io, c, ring);
+    struct Requests : FeedRequests {
+      ExchangeClient& c;
+      explicit Requests(ExchangeClient& c) : c(c) {}
+      void request_depth(uint32_t m) override { c.request_depth(m); }
+      void request_open_orders(uint16_t mm, uint16_t a) override { c.request_open_orders(mm, a); }
+    } requests(client);
+    EngineLoop loop(program, ring, &journal, &requests, published, EngineLoopOptions{kUsPerSecond, dir});
+    std::atomic<bool> stop{false};
+    std::thread io_thread([&] { io.run(); });
+    std::thread engine_thread([&] { loop.run(stop); });
+    client.start();
+    std::this_thread::sleep_for(std::chrono::seconds(2));  // connect, seed, warm up
+    loop.request_latency_reset();
+    const uint64_t frames0 = client.stats().total(&ConnectionStats::frames);
+    const auto t0 = std::chrono::steady_clock::now();
+    std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    phase.achieved_frames_per_s = double(client.stats().total(&ConnectionStats::frames) - frames0) / elapsed;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1200));  // the engine publishes every second
+    published.read([&](const PublishedState& s) { phase.latency = s.latency; });
+    std::promise<void> closed;
+    client.stop([&] { closed.set_value(); });
+    closed.get_future().wait_for(std::chrono::seconds(3));
+    stop = true;
+    ring.wakeup().notify();
+    engine_thread.join();
+    journal.close();
+    work.reset();
+    io.stop();
+    io_thread.join();
+    server.stop();
+    phases.push_back(phase);
+  }
+  std::filesystem::remove_all(dir);
+
+  std::printf("latency_bench: frame received -> state updated (parse + apply + journal), %zu markets, %zu MMs, "
+              "%.0f s per phase\n\n",
+              program.markets.size(), program.mms.size(), seconds);
+  std::printf("%-14s %14s %10s %10s %10s %10s %10s %10s\n", "target/s", "achieved/s", "frames", "p50 us",
+              "p99 us", "p99.9 us", "max us", "p99/base");
+  const double base_p99 = phases.empty() ? 1 : double(phases[0].latency.quantile(0.99));
+  for (const Phase& p : phases) {
+    const auto us = [](uint64_t ns) { return double(ns) / 1000.0; };
+    std::printf("%-14.0f %14.0f %10llu %10.1f %10.1f %10.1f %10.1f %10.2f\n", p.target_frames_per_s,
+                p.achieved_frames_per_s, static_cast<unsigned long long>(p.latency.count()),
+                us(p.latency.quantile(0.5)), us(p.latency.quantile(0.99)), us(p.latency.quantile(0.999)),
+                us(p.latency.max()), double(p.latency.quantile(0.99)) / std::max(base_p99, 1.0));
+  }
+  std::printf("\ncommand: %s", argv[0]);
+  for (int i = 1; i < argc; ++i) std::printf(" %s", argv[i]);
+  std::printf("\n");
+  return 0;
+}
