@@ -61,6 +61,7 @@ struct SimulatorSettings {
   uint64_t seed = 1;
   bool tls = false;
   std::string faults;  // free-form schedule, validated by the simulator
+  double events_per_second = 200;  // market events (each causes a few frames)
 };
 
 // Everything in the file.

@@ -99,6 +99,7 @@ void read_simulator(Fields& f, SimulatorSettings& sim) {
   if (f.read_int("seed", seed, 0, kMaxInt)) sim.seed = uint64_t(seed);
   f.read("tls", sim.tls);
   f.read("faults", sim.faults);
+  f.read_double("events_per_second", sim.events_per_second, 1, 1e6);
   f.finish();
 }
 

@@ -102,8 +102,14 @@ bool prepare_live(const Settings& settings, LiveSetup& out, std::string& error) 
   }
 
   if (simulated) {
+    if (settings.simulator.tls) {
+      error = "[simulator] tls: the built-in simulator serves ws:// only; for wss:// run "
+              "`mmscore simulate --tls-cert C --tls-key K` and point [feed] at it";
+      return false;
+    }
     sim::SimServerOptions so;
     so.listen = settings.simulator.listen;
+    so.events_per_second = settings.simulator.events_per_second;
     so.exchange = simulated_exchange(settings);
     so.keys = std::move(sim_keys);
     so.faults = settings.simulator.faults;

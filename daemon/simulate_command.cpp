@@ -54,7 +54,7 @@ int simulate_command(int argc, char** argv) {
     }
     return true;
   };
-  double seed = double(settings.simulator.seed), rate = 200, duration = 0;
+  double seed = double(settings.simulator.seed), rate = settings.simulator.events_per_second, duration = 0;
   if (!number("--seed", seed) || !number("--rate", rate) || !number("--duration", duration))
     return fail("--seed, --rate and --duration take positive numbers");
   settings.simulator.seed = uint64_t(seed);
