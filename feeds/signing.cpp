@@ -203,8 +203,8 @@ bool verify_b64(std::string_view public_key_b64, std::string_view message, std::
   const std::optional<std::string> pub = base64_decode(public_key_b64);
   const std::optional<std::string> sig = base64_decode(signature_b64);
   if (!pub || !sig || pub->size() != 32 || sig->size() != 64) return false;
-  Pkey pkey(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr,
-                                        reinterpret_cast<const unsigned char*>(pub->data()), pub->size()));
+  Pkey pkey(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char*>(pub->data()),
+                                        pub->size()));
   MdCtx ctx(EVP_MD_CTX_new());
   if (!pkey || !ctx) return false;
   if (EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, pkey.get()) != 1) return false;
@@ -323,8 +323,7 @@ std::string generate_secret_b64() {
 }
 
 std::variant<AccountKey, std::string> write_key_files(const std::string& api_key_file,
-                                                      const std::string& api_secret_file,
-                                                      std::string_view secret_b64) {
+                                                      const std::string& api_secret_file, std::string_view secret_b64) {
   std::optional<Ed25519Key> key = key_from_secret_b64(secret_b64);
   if (!key) return std::string("secret is not base64 of at least 32 bytes");
   std::string secret_line = std::string(trim(secret_b64)) + "\n";

@@ -4,7 +4,8 @@
 
 namespace mm::net {
 
-Backoff::Backoff(TimeUs min, TimeUs max, uint64_t seed) : min_(std::max<TimeUs>(min, 1)), max_(std::max(max, min_)), rng_(seed) {}
+Backoff::Backoff(TimeUs min, TimeUs max, uint64_t seed)
+    : min_(std::max<TimeUs>(min, 1)), max_(std::max(max, min_)), rng_(seed) {}
 
 TimeUs Backoff::next() {
   TimeUs cap = min_;

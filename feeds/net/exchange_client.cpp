@@ -35,7 +35,10 @@ class SinkGate final : public InboundSink {
 
 struct ExchangeClient::Impl : std::enable_shared_from_this<Impl> {
   Impl(boost::asio::io_context& io, ClientOptions o, InboundSink& sink)
-      : io(io), options(std::move(o)), gate(std::make_shared<SinkGate>(sink)), stats(std::make_shared<ClientStats>(options.accounts.size())) {}
+      : io(io),
+        options(std::move(o)),
+        gate(std::make_shared<SinkGate>(sink)),
+        stats(std::make_shared<ClientStats>(options.accounts.size())) {}
 
   // Builds the connections; false (logged) when the options cannot work.
   bool build() {
@@ -72,12 +75,12 @@ struct ExchangeClient::Impl : std::enable_shared_from_this<Impl> {
     };
     if (!options.symbols.empty()) {
       auto c = ws_config(Source{SourceKind::market, 0, 0}, "public");
-      c.subscribe_messages = [groups = net::split_streams(net::public_streams(options.symbols),
-                                                          options.max_streams_per_subscribe)] {
-        std::vector<std::string> out;
-        for (const auto& streams : groups) out.push_back(subscribe_frame(streams, nullptr, 0, 0));
-        return out;
-      };
+      c.subscribe_messages =
+          [groups = net::split_streams(net::public_streams(options.symbols), options.max_streams_per_subscribe)] {
+            std::vector<std::string> out;
+            for (const auto& streams : groups) out.push_back(subscribe_frame(streams, nullptr, 0, 0));
+            return out;
+          };
       connections.push_back(net::make_ws_connection(io, std::move(c), tls, gate, stats, stats->public_stream));
     }
     for (size_t i = 0; i < options.accounts.size(); ++i) {
@@ -88,8 +91,7 @@ struct ExchangeClient::Impl : std::enable_shared_from_this<Impl> {
       c.error_frame_ends_connection = true;
       c.subscribe_messages = [key, window = options.window_ms] {
         const int64_t now_ms = realtime_now_us() / 1000;
-        return std::vector<std::string>{
-            subscribe_frame({std::string(net::kPrivateStream)}, &key->key, now_ms, window)};
+        return std::vector<std::string>{subscribe_frame({std::string(net::kPrivateStream)}, &key->key, now_ms, window)};
       };
       connections.push_back(net::make_ws_connection(io, std::move(c), tls, gate, stats, stats->accounts[i]));
     }

@@ -32,13 +32,13 @@ struct ClientAccount {
 };
 
 struct ClientOptions {
-  std::string ws_url = "wss://ws.backpack.exchange";    // or ws://127.0.0.1:PORT (tests, simulator)
+  std::string ws_url = "wss://ws.backpack.exchange";       // or ws://127.0.0.1:PORT (tests, simulator)
   std::string rest_url = "https://api.backpack.exchange";  // or http://127.0.0.1:PORT
   std::string ca_file;  // PEM bundle trusted instead of the system store; empty = system default paths
   TimeUs stale_after = 130 * kUsPerSecond;  // no frame and no ping for this long: the connection is down
   TimeUs reconnect_min = kUsPerSecond / 2;  // exponential backoff with full jitter between these
   TimeUs reconnect_max = 30 * kUsPerSecond;
-  TimeUs rest_timeout = 10 * kUsPerSecond;  // whole request: resolve, connect, TLS, write, read
+  TimeUs rest_timeout = 10 * kUsPerSecond;     // whole request: resolve, connect, TLS, write, read
   TimeUs connect_timeout = 10 * kUsPerSecond;  // WebSocket resolve + connect + TLS + upgrade
   TimeUs stop_timeout = 2 * kUsPerSecond;      // stop(): close handshake and sink drain, at most
   int64_t window_ms = 5000;                    // signature validity window
@@ -51,17 +51,17 @@ struct ClientOptions {
 
 // Counters of one WebSocket connection; readable from any thread.
 struct ConnectionStats {
-  std::atomic<bool> up{false};               // subscribed, `connected` pushed, not yet ended
-  std::atomic<uint64_t> connects{0};         // times it became up
-  std::atomic<uint64_t> disconnects{0};      // times it went down after being up
+  std::atomic<bool> up{false};                // subscribed, `connected` pushed, not yet ended
+  std::atomic<uint64_t> connects{0};          // times it became up
+  std::atomic<uint64_t> disconnects{0};       // times it went down after being up
   std::atomic<uint64_t> connect_failures{0};  // attempts that ended before being up
   std::atomic<uint64_t> reconnect_attempts{0};
   std::atomic<uint64_t> idle_timeouts{0};
   std::atomic<uint64_t> frames{0};
   std::atomic<uint64_t> bytes{0};
   std::atomic<uint64_t> pings{0};
-  std::atomic<uint64_t> error_frames{0};       // {"id":null,"error":{...}}
-  std::atomic<TimeUs> last_frame_us{0};        // receive time of the newest frame
+  std::atomic<uint64_t> error_frames{0};  // {"id":null,"error":{...}}
+  std::atomic<TimeUs> last_frame_us{0};   // receive time of the newest frame
 };
 
 struct ClientStats {
@@ -72,10 +72,10 @@ struct ClientStats {
   const size_t account_count;
   const std::unique_ptr<ConnectionStats[]> accounts;  // same order as ClientOptions::accounts
 
-  std::atomic<uint64_t> tls_failures{0};        // TLS handshakes that failed (certificate, protocol)
+  std::atomic<uint64_t> tls_failures{0};  // TLS handshakes that failed (certificate, protocol)
   std::atomic<uint64_t> rest_ok{0};
-  std::atomic<uint64_t> rest_failed{0};         // network errors, timeouts, non-200 (each retried)
-  std::atomic<uint64_t> rest_coalesced{0};      // requests equal to one already waiting
+  std::atomic<uint64_t> rest_failed{0};     // network errors, timeouts, non-200 (each retried)
+  std::atomic<uint64_t> rest_coalesced{0};  // requests equal to one already waiting
   std::atomic<uint64_t> rest_in_flight{0};
   std::atomic<uint64_t> rest_queued{0};
   std::atomic<uint64_t> backpressure_waits{0};  // times the sink refused and a connection paused

@@ -5,7 +5,6 @@
 #pragma once
 
 #include <boost/asio/steady_timer.hpp>
-
 #include <deque>
 #include <functional>
 #include <memory>
@@ -18,7 +17,8 @@ namespace mm::net {
 
 class PushQueue : public std::enable_shared_from_this<PushQueue> {
  public:
-  PushQueue(boost::asio::io_context& io, std::shared_ptr<InboundSink> sink, std::shared_ptr<ClientStats> stats, std::string label);
+  PushQueue(boost::asio::io_context& io, std::shared_ptr<InboundSink> sink, std::shared_ptr<ClientStats> stats,
+            std::string label);
 
   // True when the sink took it now; false when it was kept for a retry (or the queue is closed).
   bool deliver(const Inbound& message);

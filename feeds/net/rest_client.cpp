@@ -4,14 +4,13 @@
 #include <openssl/ssl.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
-
-#include <algorithm>
 #include <chrono>
 #include <deque>
 #include <list>
@@ -32,10 +31,10 @@ using tcp = boost::asio::ip::tcp;
 using boost::system::error_code;
 
 struct RestResult {
-  bool ok = false;           // a complete response arrived (any status)
+  bool ok = false;  // a complete response arrived (any status)
   unsigned status = 0;
   std::string body;
-  std::string error;         // network error or timeout
+  std::string error;  // network error or timeout
   TimeUs received_at = 0;
 };
 
@@ -54,8 +53,13 @@ class ExchangeImpl final : public Exchange, public std::enable_shared_from_this<
 
   ExchangeImpl(asio::io_context& io, ssl::context* tls, const Url& base, http::request<http::empty_body> request,
                TimeUs timeout, size_t body_limit, Done done)
-      : resolver_(io), stream_(make_stream(io, tls)), deadline_(io), base_(base), request_(std::move(request)),
-        timeout_(timeout), done_(std::move(done)) {
+      : resolver_(io),
+        stream_(make_stream(io, tls)),
+        deadline_(io),
+        base_(base),
+        request_(std::move(request)),
+        timeout_(timeout),
+        done_(std::move(done)) {
     parser_.body_limit(body_limit);
   }
 
@@ -84,19 +88,25 @@ class ExchangeImpl final : public Exchange, public std::enable_shared_from_this<
 
  private:
   static Stream make_stream(asio::io_context& io, ssl::context* tls) {
-    if constexpr (Tls) return Stream(io, *tls);
-    else return Stream(io);
+    if constexpr (Tls)
+      return Stream(io, *tls);
+    else
+      return Stream(io);
   }
   tcp::socket& socket() {
-    if constexpr (Tls) return stream_.next_layer();
-    else return stream_;
+    if constexpr (Tls)
+      return stream_.next_layer();
+    else
+      return stream_;
   }
 
   void handshake() {
     if constexpr (Tls) {
       if (!base_.host_is_ip()) SSL_set_tlsext_host_name(stream_.native_handle(), base_.host.c_str());
-      stream_.set_verify_mode(ssl::verify_peer);
-      stream_.set_verify_callback(ssl::host_name_verification(base_.host));
+      error_code ec;
+      stream_.set_verify_mode(ssl::verify_peer, ec);
+      if (!ec) stream_.set_verify_callback(ssl::host_name_verification(base_.host), ec);
+      if (ec) return fail("TLS setup", ec);
       stream_.async_handshake(ssl::stream_base::client, [self = this->shared_from_this()](const error_code& ec) {
         if (ec) return self->fail("TLS handshake", ec);
         self->write();
@@ -126,7 +136,8 @@ class ExchangeImpl final : public Exchange, public std::enable_shared_from_this<
 
   void fail(const char* step, const error_code& ec) {
     RestResult r;
-    r.error = timed_out_ ? "timed out after " + std::to_string(timeout_ / 1000) + " ms" : std::string(step) + ": " + ec.message();
+    r.error = timed_out_ ? "timed out after " + std::to_string(timeout_ / 1000) + " ms"
+                         : std::string(step) + ": " + ec.message();
     finish(std::move(r));
   }
 
@@ -153,8 +164,8 @@ class ExchangeImpl final : public Exchange, public std::enable_shared_from_this<
 
 class RestClientImpl final : public RestClient, public std::enable_shared_from_this<RestClientImpl> {
  public:
-  RestClientImpl(asio::io_context& io, RestClientConfig config, std::shared_ptr<ssl::context> tls, std::shared_ptr<InboundSink> sink,
-                 std::shared_ptr<ClientStats> stats)
+  RestClientImpl(asio::io_context& io, RestClientConfig config, std::shared_ptr<ssl::context> tls,
+                 std::shared_ptr<InboundSink> sink, std::shared_ptr<ClientStats> stats)
       : io_(io),
         config_(std::move(config)),
         tls_(std::move(tls)),
@@ -168,7 +179,8 @@ class RestClientImpl final : public RestClient, public std::enable_shared_from_t
   void submit(RestRequest request) override {
     if (stopped_) return;
     const auto waiting = [&](const JobPtr& job) { return same(job->request, request); };
-    if (std::any_of(queue_.begin(), queue_.end(), waiting) || std::any_of(retrying_.begin(), retrying_.end(), waiting)) {
+    if (std::any_of(queue_.begin(), queue_.end(), waiting) ||
+        std::any_of(retrying_.begin(), retrying_.end(), waiting)) {
       stats_->rest_coalesced.fetch_add(1, std::memory_order_relaxed);
       return;
     }
@@ -242,8 +254,10 @@ class RestClientImpl final : public RestClient, public std::enable_shared_from_t
       return on_result(job, id, RestResult{false, 0, {}, "no TLS context (see the CA error logged at start)", 0});
     }
     auto done = [self = shared_from_this(), job, id](RestResult r) { self->on_result(job, id, std::move(r)); };
-    if (config_.base.tls) start_exchange<true>(id, job, std::move(done));
-    else start_exchange<false>(id, job, std::move(done));
+    if (config_.base.tls)
+      start_exchange<true>(id, job, std::move(done));
+    else
+      start_exchange<false>(id, job, std::move(done));
   }
 
   template <bool Tls, class Done>
@@ -302,8 +316,8 @@ class RestClientImpl final : public RestClient, public std::enable_shared_from_t
 }  // namespace
 
 std::shared_ptr<RestClient> make_rest_client(boost::asio::io_context& io, RestClientConfig config,
-                                             std::shared_ptr<boost::asio::ssl::context> tls, std::shared_ptr<InboundSink> sink,
-                                             std::shared_ptr<ClientStats> stats) {
+                                             std::shared_ptr<boost::asio::ssl::context> tls,
+                                             std::shared_ptr<InboundSink> sink, std::shared_ptr<ClientStats> stats) {
   return std::make_shared<RestClientImpl>(io, std::move(config), std::move(tls), std::move(sink), std::move(stats));
 }
 

@@ -23,8 +23,8 @@ struct RestClientConfig {
 };
 
 struct RestRequest {
-  Source source;     // {rest} or {mm_rest, mm, account}
-  std::string path;  // pushed with the body: "/api/v1/depth?symbol=SOL_USDC", "/api/v1/orders"
+  Source source;      // {rest} or {mm_rest, mm, account}
+  std::string path;   // pushed with the body: "/api/v1/depth?symbol=SOL_USDC", "/api/v1/orders"
   std::string label;  // logs: "depth SOL_USDC", "orders alpha/main"
   // Signed requests: the key and instruction (no parameters are sent).
   std::shared_ptr<const AccountKey> key;
@@ -39,7 +39,7 @@ class RestClient {
 };
 
 std::shared_ptr<RestClient> make_rest_client(boost::asio::io_context& io, RestClientConfig config,
-                                             std::shared_ptr<boost::asio::ssl::context> tls, std::shared_ptr<InboundSink> sink,
-                                             std::shared_ptr<ClientStats> stats);
+                                             std::shared_ptr<boost::asio::ssl::context> tls,
+                                             std::shared_ptr<InboundSink> sink, std::shared_ptr<ClientStats> stats);
 
 }  // namespace mm::net

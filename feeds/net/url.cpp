@@ -35,7 +35,8 @@ std::optional<Url> parse_url(std::string_view text, std::string* error) {
   if (scheme_end == std::string_view::npos) return fail(error, "missing scheme in URL '" + std::string(text) + "'");
   std::string scheme(text.substr(0, scheme_end));
   std::transform(scheme.begin(), scheme.end(), scheme.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (scheme == "ws" || scheme == "wss") u.websocket = true;
+  if (scheme == "ws" || scheme == "wss")
+    u.websocket = true;
   else if (scheme != "http" && scheme != "https")
     return fail(error, "unsupported scheme '" + scheme + "' (ws, wss, http, https)");
   u.tls = scheme == "wss" || scheme == "https";

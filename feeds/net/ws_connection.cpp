@@ -12,7 +12,6 @@
 #include <boost/beast/core/stream_traits.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
-
 #include <chrono>
 
 #include "feeds/net/backoff.h"
@@ -29,13 +28,21 @@ using tcp = boost::asio::ip::tcp;
 using boost::system::error_code;
 
 std::shared_ptr<ssl::context> make_client_tls_context(const std::string& ca_file, std::string& error) {
-  auto ctx = std::make_shared<ssl::context>(ssl::context::tls_client);
+  std::shared_ptr<ssl::context> ctx;
+  try {
+    ctx = std::make_shared<ssl::context>(ssl::context::tls_client);
+  } catch (const std::exception& e) {  // SSL_CTX_new failed: out of memory or a broken OpenSSL
+    error = std::string("cannot create a TLS context: ") + e.what();
+    return nullptr;
+  }
   error_code ec;
   ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
                        ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1,
                    ec);
-  if (ca_file.empty()) ctx->set_default_verify_paths(ec);
-  else ctx->load_verify_file(ca_file, ec);
+  if (ca_file.empty())
+    ctx->set_default_verify_paths(ec);
+  else
+    ctx->load_verify_file(ca_file, ec);
   if (ec) {
     error = (ca_file.empty() ? std::string("system CA store") : ca_file) + ": cannot load: " + ec.message();
     return nullptr;
@@ -56,8 +63,8 @@ constexpr size_t kMaxErrorFrameBytes = 1024;
 // Everything but the stream type: lifecycle, deadlines, back-pressure, stats, logs.
 class SessionBase : public WsConnection, public std::enable_shared_from_this<SessionBase> {
  public:
-  SessionBase(asio::io_context& io, WsConnectionConfig config, std::shared_ptr<InboundSink> sink, std::shared_ptr<ClientStats> stats,
-              ConnectionStats& cs)
+  SessionBase(asio::io_context& io, WsConnectionConfig config, std::shared_ptr<InboundSink> sink,
+              std::shared_ptr<ClientStats> stats, ConnectionStats& cs)
       : io_(io),
         config_(std::move(config)),
         stats_(std::move(stats)),
@@ -87,8 +94,10 @@ class SessionBase : public WsConnection, public std::enable_shared_from_this<Ses
       if (!ec) self->force_finish();
     });
     if (live_) {
-      if (up_) begin_close();  // close handshake; the attempt ends when it completes
-      else end_attempt("stopped while connecting");
+      if (up_)
+        begin_close();  // close handshake; the attempt ends when it completes
+      else
+        end_attempt("stopped while connecting");
     }
     maybe_finish();
   }
@@ -122,8 +131,10 @@ class SessionBase : public WsConnection, public std::enable_shared_from_this<Ses
     spdlog::info("feed {}: connected to {}://{}:{}{} ({} SUBSCRIBE message{})", config_.label,
                  config_.url.tls ? "wss" : "ws", config_.url.host, config_.url.port, config_.url.path, messages,
                  messages == 1 ? "" : "s");
-    if (deliver(InboundKind::connected, {})) start_read();
-    else read_paused_ = true;
+    if (deliver(InboundKind::connected, {}))
+      start_read();
+    else
+      read_paused_ = true;
   }
 
   // A complete message was read. Returns whether to read the next one now.
@@ -172,8 +183,10 @@ class SessionBase : public WsConnection, public std::enable_shared_from_this<Ses
       cs_.up.store(false);
       cs_.disconnects.fetch_add(1, std::memory_order_relaxed);
       deliver(InboundKind::disconnected, {});
-      if (stopping_) spdlog::info("feed {}: disconnected ({})", config_.label, reason);
-      else spdlog::warn("feed {}: disconnected: {}", config_.label, reason);
+      if (stopping_)
+        spdlog::info("feed {}: disconnected ({})", config_.label, reason);
+      else
+        spdlog::warn("feed {}: disconnected: {}", config_.label, reason);
       // A connection that stayed up long enough proves the endpoint healthy again.
       if (Clock::now() - up_since_ >= us(config_.reconnect_max)) backoff_.reset();
     } else if (!stopping_) {
@@ -253,7 +266,8 @@ class SessionBase : public WsConnection, public std::enable_shared_from_this<Ses
     stop_timer_.cancel();
     push_->close();
     // Posted: the callback may release the client while this call stack still uses it.
-    for (auto& callback : stop_callbacks_) asio::post(io_, std::move(callback));
+    for (auto& callback : stop_callbacks_)
+      if (callback) asio::post(io_, std::move(callback));
     stop_callbacks_.clear();
   }
 
@@ -279,16 +293,18 @@ class Session final : public SessionBase {
  public:
   static constexpr bool kTls = !std::is_same_v<typename Ws::next_layer_type, tcp::socket>;
 
-  Session(asio::io_context& io, WsConnectionConfig config, std::shared_ptr<ssl::context> tls, std::shared_ptr<InboundSink> sink,
-          std::shared_ptr<ClientStats> stats, ConnectionStats& cs)
+  Session(asio::io_context& io, WsConnectionConfig config, std::shared_ptr<ssl::context> tls,
+          std::shared_ptr<InboundSink> sink, std::shared_ptr<ClientStats> stats, ConnectionStats& cs)
       : SessionBase(io, std::move(config), std::move(sink), std::move(stats), cs), io_(io), tls_(std::move(tls)) {}
 
  private:
   struct Attempt {
     Attempt(asio::io_context& io, ssl::context* tls) : resolver(io), ws(make_stream(io, tls)) {}
     static Ws make_stream(asio::io_context& io, ssl::context* tls) {
-      if constexpr (kTls) return Ws(io, *tls);
-      else return Ws(io);
+      if constexpr (kTls)
+        return Ws(io, *tls);
+      else
+        return Ws(io);
     }
     tcp::resolver resolver;
     Ws ws;
@@ -338,8 +354,10 @@ class Session final : public SessionBase {
       const Url& url = config().url;
       // SNI for names only (RFC 6066); the certificate is checked against the name or IP.
       if (!url.host_is_ip()) SSL_set_tlsext_host_name(tls.native_handle(), url.host.c_str());
-      tls.set_verify_mode(ssl::verify_peer);
-      tls.set_verify_callback(ssl::host_name_verification(url.host));
+      error_code verify_ec;
+      tls.set_verify_mode(ssl::verify_peer, verify_ec);
+      if (!verify_ec) tls.set_verify_callback(ssl::host_name_verification(url.host), verify_ec);
+      if (verify_ec) return end_attempt("TLS setup: " + verify_ec.message(), true);
       tls.async_handshake(ssl::stream_base::client, [self = self(), a](const error_code& ec) {
         if (!self->current(a)) return;
         if (ec) return self->end_attempt("TLS handshake: " + ec.message(), true);
@@ -351,8 +369,8 @@ class Session final : public SessionBase {
   }
 
   void upgrade(const AttemptPtr& a) {
-    a->ws.set_option(websocket::stream_base::timeout{websocket::stream_base::none(), websocket::stream_base::none(),
-                                                     false});
+    a->ws.set_option(
+        websocket::stream_base::timeout{websocket::stream_base::none(), websocket::stream_base::none(), false});
     a->ws.set_option(websocket::stream_base::decorator(
         [](websocket::request_type& req) { req.set(beast::http::field::user_agent, "mmscore"); }));
     a->ws.read_message_max(config().max_message_bytes);
@@ -369,13 +387,12 @@ class Session final : public SessionBase {
 
   void write_next(const AttemptPtr& a) {
     if (a->next_message == a->messages.size()) return on_subscribed(a->messages.size());
-    a->ws.async_write(asio::buffer(a->messages[a->next_message]),
-                      [self = self(), a](const error_code& ec, size_t) {
-                        if (!self->current(a)) return;
-                        if (ec) return self->end_attempt("SUBSCRIBE: " + ec.message());
-                        ++a->next_message;
-                        self->write_next(a);
-                      });
+    a->ws.async_write(asio::buffer(a->messages[a->next_message]), [self = self(), a](const error_code& ec, size_t) {
+      if (!self->current(a)) return;
+      if (ec) return self->end_attempt("SUBSCRIBE: " + ec.message());
+      ++a->next_message;
+      self->write_next(a);
+    });
   }
 
   void start_read() override {
@@ -389,14 +406,15 @@ class Session final : public SessionBase {
     if (ec) {
       if (ec == websocket::error::closed) {
         const auto& r = a->ws.reason();
-        return end_attempt("closed by the server (code " + std::to_string(r.code) +
-                           (r.reason.empty() ? "" : ", " + loggable(std::string_view(r.reason.data(), r.reason.size()))) +
-                           ")");
+        return end_attempt(
+            "closed by the server (code " + std::to_string(r.code) +
+            (r.reason.empty() ? "" : ", " + loggable(std::string_view(r.reason.data(), r.reason.size()))) + ")");
       }
       return end_attempt("read: " + ec.message());
     }
     const auto data = a->buffer.cdata();
-    const bool more = on_message(std::string_view(static_cast<const char*>(data.data()), data.size()), a->ws.got_text());
+    const bool more =
+        on_message(std::string_view(static_cast<const char*>(data.data()), data.size()), a->ws.got_text());
     a->buffer.consume(a->buffer.size());  // delivered or copied into the push queue
     if (more && current(a)) start_read();
   }

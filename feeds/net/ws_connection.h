@@ -11,8 +11,8 @@
 #include "core/events.h"
 #include "feeds/inbound.h"
 #include "feeds/net/exchange_client.h"
-#include "feeds/net/url.h"
 #include "feeds/net/tls_context.h"
+#include "feeds/net/url.h"
 
 namespace mm::net {
 
@@ -39,8 +39,8 @@ class WsConnection {
 
 // `tls` may be null for ws:// URLs. `stats` keeps `connection_stats` alive.
 std::shared_ptr<WsConnection> make_ws_connection(boost::asio::io_context& io, WsConnectionConfig config,
-                                                 std::shared_ptr<boost::asio::ssl::context> tls, std::shared_ptr<InboundSink> sink,
-                                                 std::shared_ptr<ClientStats> stats,
+                                                 std::shared_ptr<boost::asio::ssl::context> tls,
+                                                 std::shared_ptr<InboundSink> sink, std::shared_ptr<ClientStats> stats,
                                                  ConnectionStats& connection_stats);
 
 }  // namespace mm::net

@@ -1,5 +1,7 @@
 #include "tests/support/test_server.h"
 
+#include <algorithm>
+#include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
@@ -7,9 +9,6 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
-
-#include <algorithm>
-#include <atomic>
 #include <deque>
 #include <mutex>
 #include <optional>
@@ -82,24 +81,28 @@ class WsConn final : public WsPeer, public std::enable_shared_from_this<WsConn<S
  public:
   WsConn(State& state, Stream stream) : state_(state), ws_(std::move(stream)) {}
 
+  // Registered before the 101 goes out, so a test that saw the client connect can
+  // address this connection at once; what it queues is sent after the handshake.
   void accept(http::request<http::string_body> req) {
-    target_ = std::string(req.target());
-    ws_.set_option(websocket::stream_base::timeout{websocket::stream_base::none(), websocket::stream_base::none(), false});
+    {
+      std::lock_guard lock(state_.mutex);
+      id_ = state_.ws_records.size();
+      state_.ws_records.push_back(State::WsRecord{std::string(req.target()), {}, true});
+    }
+    state_.ws_peers.push_back(this->shared_from_this());
+    ws_.set_option(
+        websocket::stream_base::timeout{websocket::stream_base::none(), websocket::stream_base::none(), false});
     ws_.async_accept(req, [self = this->shared_from_this()](const error_code& ec) {
-      if (ec) return;
-      {
-        std::lock_guard lock(self->state_.mutex);
-        self->id_ = self->state_.ws_records.size();
-        self->state_.ws_records.push_back(State::WsRecord{self->target_, {}, true});
-      }
-      self->state_.ws_peers.push_back(self);
+      if (ec) return self->mark_closed();
+      self->accepted_ = true;
+      self->write_next();
       self->read();
     });
   }
 
   void enqueue(Outgoing out) override {
     queue_.push_back(std::move(out));
-    if (!writing_) write_next();
+    if (accepted_ && !writing_) write_next();
   }
 
   void drop() override {
@@ -164,11 +167,10 @@ class WsConn final : public WsPeer, public std::enable_shared_from_this<WsConn<S
 
   State& state_;
   websocket::stream<Stream> ws_;
-  std::string target_;
   size_t id_ = SIZE_MAX;
   beast::flat_buffer buffer_;
   std::deque<Outgoing> queue_;
-  bool writing_ = false, closed_ = false;
+  bool accepted_ = false, writing_ = false, closed_ = false;
 };
 
 // Reads HTTP requests; answers them with the handler or hands the stream to a WsConn.

@@ -46,7 +46,8 @@ class TestServer {
   void set_http_handler(std::function<HttpReply(const HttpRequestRecord&)> handler);
   std::vector<HttpRequestRecord> http_requests() const;
 
-  // WebSocket connections are numbered 0, 1, ... in the order their upgrade completed.
+  // WebSocket connections are numbered 0, 1, ... in the order their upgrade requests
+  // arrived; a connection has its number before the client sees the upgrade succeed.
   size_t ws_count() const;
   std::vector<std::string> ws_messages(size_t id) const;  // text messages from the client
   std::string ws_target(size_t id) const;                 // the upgrade request's target

@@ -99,9 +99,8 @@ TestCert make_test_cert(const TestCertOptions& options) {
   out.cert_file = out.dir + "/cert.pem";
   out.key_file = out.dir + "/key.pem";
   write_file(out.cert_file, [&](FILE* f) { return PEM_write_X509(f, cert.get()); });
-  write_file(out.key_file, [&](FILE* f) {
-    return PEM_write_PrivateKey(f, key.get(), nullptr, nullptr, 0, nullptr, nullptr);
-  });
+  write_file(out.key_file,
+             [&](FILE* f) { return PEM_write_PrivateKey(f, key.get(), nullptr, nullptr, 0, nullptr, nullptr); });
   return out;
 }
 

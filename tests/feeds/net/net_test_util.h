@@ -2,9 +2,8 @@
 // client running on its own io thread, condition polling instead of fixed sleeps.
 #pragma once
 
-#include <catch2/catch.hpp>
-
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <functional>
 #include <memory>

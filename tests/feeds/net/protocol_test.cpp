@@ -1,8 +1,9 @@
 // The client's pure parts: URLs, stream lists, error frames, backoff.
+#include "feeds/net/protocol.h"
+
 #include <catch2/catch.hpp>
 
 #include "feeds/net/backoff.h"
-#include "feeds/net/protocol.h"
 #include "feeds/net/url.h"
 
 namespace mm::net {
@@ -65,7 +66,9 @@ TEST_CASE("exchange error frames are recognised for logging", "[net]") {
   CHECK(e->message == R"(bad \"sig\"\n)");
   CHECK_FALSE(exchange_error(R"({"stream":"trade.SOL_USDC","data":{"e":"trade","error":"x"}})"));
   CHECK_FALSE(exchange_error(R"({"stream":"depth.SOL_USDC","data":{}})"));
-  CHECK(loggable("a\x01" "b", 200) == "a?b");
+  CHECK(loggable("a\x01"
+                 "b",
+                 200) == "a?b");
   CHECK(loggable(std::string(300, 'x')).size() == 203);
 }
 

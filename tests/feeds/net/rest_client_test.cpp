@@ -1,6 +1,6 @@
 // The REST side of ExchangeClient: depth snapshots, signed open orders, retries, order.
-#include <sys/socket.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "feeds/net/exchange_client.h"
@@ -13,8 +13,7 @@ namespace {
 using namespace std::chrono_literals;
 
 std::string depth_body(const std::string& symbol) {
-  return R"({"asks":[["100.5","1"]],"bids":[["100.1","2"]],"lastUpdateId":"42","timestamp":1,"s":")" + symbol +
-         "\"}";
+  return R"({"asks":[["100.5","1"]],"bids":[["100.1","2"]],"lastUpdateId":"42","timestamp":1,"s":")" + symbol + "\"}";
 }
 
 // Answers the depth endpoint with a body naming the symbol.
@@ -63,7 +62,8 @@ TEST_CASE("REST open orders: signed with X-API-Key, X-Signature, X-Timestamp, X-
         "instruction=orderQueryAll&timestamp=" + header(r, "x-timestamp") + "&window=" + header(r, "x-window");
     if (header(r, "x-api-key") != key.api_key || !verify_b64(header(r, "x-api-key"), message, header(r, "x-signature")))
       return {401, R"({"code":"INVALID_SIGNATURE"})"};
-    return {200, R"([{"id":"1","symbol":"SOL_USDC","side":"Bid","price":"100","quantity":"1","executedQuantity":"0"}])"};
+    return {200,
+            R"([{"id":"1","symbol":"SOL_USDC","side":"Bid","price":"100","quantity":"1","executedQuantity":"0"}])"};
   });
   RecordingSink sink;
   ClientOptions options = test_options(server);
@@ -111,7 +111,7 @@ TEST_CASE("REST: a 500 is retried with backoff until it succeeds", "[net][rest]"
   CHECK(sink.count(kRest, InboundKind::rest) == 1);
 }
 
-TEST_CASE("REST: one at a time keeps request order; a request already waiting is merged", "[net][rest]") {
+TEST_CASE("REST: one at a time keeps request order, and a request already waiting is merged", "[net][rest]") {
   TestServer server;
   server.set_http_handler(depth_reply);
   RecordingSink sink;

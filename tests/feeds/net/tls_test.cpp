@@ -28,8 +28,8 @@ TEST_CASE("TLS with the right CA: wss and https work, certificate checked agains
   REQUIRE(wait_until([&] { return sink.count(kPublic, InboundKind::connected) == 1; }));
   server.ws_send(0, R"({"stream":"trade.SOL_USDC","data":{}})");
   runner.client().request_depth(0);
-  REQUIRE(wait_until([&] { return sink.count(kPublic, InboundKind::frame) == 1 &&
-                                  sink.count(kRest, InboundKind::rest) == 1; }));
+  REQUIRE(wait_until(
+      [&] { return sink.count(kPublic, InboundKind::frame) == 1 && sink.count(kRest, InboundKind::rest) == 1; }));
   CHECK(runner.stats().tls_failures == 0);
   CHECK(server.tls_handshake_failures() == 0);
 }
@@ -60,8 +60,8 @@ TEST_CASE("TLS with a wrong CA fails to connect, counts, and never pushes", "[ne
   options.reconnect_max = 50'000;
   ClientRunner runner(options, sink);
   runner.client().request_depth(0);
-  REQUIRE(wait_until([&] { return runner.stats().public_stream.connect_failures >= 2 &&
-                                  runner.stats().rest_failed >= 2; }));
+  REQUIRE(wait_until(
+      [&] { return runner.stats().public_stream.connect_failures >= 2 && runner.stats().rest_failed >= 2; }));
   CHECK(runner.stats().tls_failures >= 2);
   CHECK(runner.stats().public_stream.connects == 0);
   CHECK(server.ws_count() == 0);

@@ -1,6 +1,5 @@
 // The WebSocket side of ExchangeClient against a real Beast server on loopback.
 #include <algorithm>
-
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 
@@ -13,19 +12,13 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// The connection whose first message contains `needle` (public vs private), or SIZE_MAX.
-size_t find_connection(const TestServer& server, const std::string& needle) {
-  for (size_t i = 0; i < server.ws_count(); ++i) {
-    const auto messages = server.ws_messages(i);
-    if (!messages.empty() && messages[0].find(needle) != std::string::npos) return i;
-  }
-  return SIZE_MAX;
-}
-
-size_t wait_connection(const TestServer& server, const std::string& needle, size_t skip = 0) {
+// Waits for the connection whose first message contains `needle` (public vs private).
+// The client reports `connected` once its messages are written, which can be before the
+// server has read them: poll. SIZE_MAX when none shows up.
+size_t wait_connection(const TestServer& server, const std::string& needle) {
   size_t found = SIZE_MAX;
   wait_until([&] {
-    for (size_t i = skip; i < server.ws_count(); ++i) {
+    for (size_t i = 0; i < server.ws_count(); ++i) {
       const auto messages = server.ws_messages(i);
       if (!messages.empty() && messages[0].find(needle) != std::string::npos) {
         found = i;
@@ -52,16 +45,17 @@ TEST_CASE("client subscribes to every public stream in batches and signs the pri
   const Source alpha{SourceKind::mm, 1, 0};
   ClientRunner runner(options, sink);
 
-  REQUIRE(wait_until([&] { return sink.count(kPublic, InboundKind::connected) == 1 &&
-                                  sink.count(alpha, InboundKind::connected) == 1; }));
-  const size_t pub = find_connection(server, "trade.S0_USDC");
-  const size_t priv = find_connection(server, "account.orderUpdate");
+  REQUIRE(wait_until([&] {
+    return sink.count(kPublic, InboundKind::connected) == 1 && sink.count(alpha, InboundKind::connected) == 1;
+  }));
+  const size_t pub = wait_connection(server, "trade.S0_USDC");
+  const size_t priv = wait_connection(server, "account.orderUpdate");
   REQUIRE(pub != SIZE_MAX);
   REQUIRE(priv != SIZE_MAX);
 
   // 120 streams: 50 + 50 + 20, in symbol order, trade before depth; no signature.
+  REQUIRE(wait_until([&] { return server.ws_messages(pub).size() == 3; }));
   const auto messages = server.ws_messages(pub);
-  REQUIRE(messages.size() == 3);
   std::vector<std::string> all;
   for (int i = 0; i < 60; ++i) {
     all.push_back("trade.S" + std::to_string(i) + "_USDC");
@@ -104,7 +98,8 @@ TEST_CASE("frames reach the sink in order with kind, source and receive time", "
 
   const size_t pub = wait_connection(server, "trade.SOL_USDC");
   REQUIRE(pub != SIZE_MAX);
-  REQUIRE(wait_until([&] { return sink.count(hedge, InboundKind::connected) + sink.count(beta, InboundKind::connected) == 2; }));
+  REQUIRE(wait_until(
+      [&] { return sink.count(hedge, InboundKind::connected) + sink.count(beta, InboundKind::connected) == 2; }));
   const TimeUs before = realtime_now_us();
   for (int i = 0; i < 300; ++i) server.ws_send(pub, trade_frame(i));
   // The private connections: tell them apart by their signature-free order of connection.
@@ -116,8 +111,10 @@ TEST_CASE("frames reach the sink in order with kind, source and receive time", "
     for (int i = 0; i < 20; ++i)
       server.ws_send(p, R"({"stream":"account.orderUpdate","data":{"n":)" + std::to_string(i) + "}}");
 
-  REQUIRE(wait_until([&] { return sink.count(kPublic, InboundKind::frame) == 300 &&
-                                  sink.count(hedge, InboundKind::frame) + sink.count(beta, InboundKind::frame) == 40; }));
+  REQUIRE(wait_until([&] {
+    return sink.count(kPublic, InboundKind::frame) == 300 &&
+           sink.count(hedge, InboundKind::frame) + sink.count(beta, InboundKind::frame) == 40;
+  }));
   const auto public_items = sink.of(kPublic);
   REQUIRE(public_items.size() == 301);
   CHECK(public_items[0].kind == InboundKind::connected);
@@ -136,7 +133,8 @@ TEST_CASE("frames reach the sink in order with kind, source and receive time", "
     REQUIRE(items.size() == 21);
     CHECK(items[0].kind == InboundKind::connected);
     for (int i = 0; i < 20; ++i)
-      CHECK(items[size_t(i) + 1].payload == R"({"stream":"account.orderUpdate","data":{"n":)" + std::to_string(i) + "}}");
+      CHECK(items[size_t(i) + 1].payload ==
+            R"({"stream":"account.orderUpdate","data":{"n":)" + std::to_string(i) + "}}");
   }
   CHECK(runner.stats().public_stream.frames == 300);
   CHECK(runner.stats().total(&ConnectionStats::frames) == 340);
@@ -167,15 +165,15 @@ TEST_CASE("a dropped or closed connection: disconnected, then reconnect and conn
   std::vector<InboundKind> kinds;
   for (const auto& r : sink.of(kPublic)) kinds.push_back(r.kind);
   using K = InboundKind;
-  CHECK(kinds == std::vector<K>{K::connected, K::frame, K::disconnected, K::connected, K::frame, K::disconnected,
-                                K::connected});
+  CHECK(kinds ==
+        std::vector<K>{K::connected, K::frame, K::disconnected, K::connected, K::frame, K::disconnected, K::connected});
   CHECK(runner.stats().public_stream.connects == 3);
   CHECK(runner.stats().public_stream.disconnects == 2);
   CHECK(runner.stats().public_stream.reconnect_attempts >= 2);
-  CHECK(server.ws_messages(2).size() == 1);  // subscribed again
+  CHECK(wait_until([&] { return server.ws_messages(2).size() == 1; }));  // subscribed again
 }
 
-TEST_CASE("server pings keep a quiet connection alive; silence past stale_after ends it", "[net][ws]") {
+TEST_CASE("server pings keep a quiet connection alive, and silence past stale_after ends it", "[net][ws]") {
   TestServer server;
   RecordingSink sink;
   ClientOptions options = test_options(server);
@@ -270,9 +268,10 @@ TEST_CASE("stop(): disconnected for every source that was up, then done, then si
   options.accounts = {test_account(0, 0, "alpha/main"), test_account(1, 0, "beta/main")};
   const Source alpha{SourceKind::mm, 0, 0}, beta{SourceKind::mm, 1, 0};
   ClientRunner runner(options, sink);
-  REQUIRE(wait_until([&] { return sink.count(kPublic, InboundKind::connected) == 1 &&
-                                  sink.count(alpha, InboundKind::connected) == 1 &&
-                                  sink.count(beta, InboundKind::connected) == 1; }));
+  REQUIRE(wait_until([&] {
+    return sink.count(kPublic, InboundKind::connected) == 1 && sink.count(alpha, InboundKind::connected) == 1 &&
+           sink.count(beta, InboundKind::connected) == 1;
+  }));
   REQUIRE(wait_until([&] { return server.ws_count() == 3; }));
 
   REQUIRE(runner.stop());
