@@ -43,7 +43,9 @@ struct ClientOptions {
   TimeUs stop_timeout = 2 * kUsPerSecond;      // stop(): close handshake and sink drain, at most
   int64_t window_ms = 5000;                    // signature validity window
   int max_concurrent_rest = 4;                 // in flight; the others wait in order
-  size_t max_streams_per_subscribe = 50;       // SUBSCRIBE messages are split beyond this
+  // One SUBSCRIBE per symbol (its trade and depth streams): the exchange refuses a whole
+  // SUBSCRIBE naming an unknown stream, so a delisted symbol must not silence the others.
+  size_t max_streams_per_subscribe = 2;
   size_t max_message_bytes = size_t(8) << 20;  // larger frames or REST bodies are errors
   std::vector<std::string> symbols;            // index = market number in requests and logs
   std::vector<ClientAccount> accounts;

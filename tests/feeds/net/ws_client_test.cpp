@@ -39,7 +39,11 @@ std::string trade_frame(int i) {
 TEST_CASE("client subscribes to every public stream in batches and signs the private one", "[net][ws]") {
   TestServer server;
   RecordingSink sink;
+  // By default every symbol gets its own SUBSCRIBE (an unknown one must not take others
+  // down with it); batching is checked here with 50 streams per message.
+  CHECK(ClientOptions{}.max_streams_per_subscribe == 2);
   ClientOptions options = test_options(server);
+  options.max_streams_per_subscribe = 50;
   for (int i = 0; i < 60; ++i) options.symbols.push_back("S" + std::to_string(i) + "_USDC");
   options.accounts.push_back(test_account(1, 0, "alpha/main"));
   const Source alpha{SourceKind::mm, 1, 0};

@@ -1,0 +1,45 @@
+// The MM's own view, "my standing". It only ever requests its own id's endpoint: the
+// API would refuse another MM's (403), and the page does not even ask.
+import { ApiError } from "../api";
+import { ChartGroup, MM_CHARTS } from "../charts";
+import { el, fill } from "../dom";
+import type { Standing, Update } from "../types";
+import { Throttle, type Api, type View } from "../view";
+import { standingSection } from "./standing";
+
+export class MmView implements View {
+  readonly id = "standing";
+  readonly title = "My standing";
+  readonly root: HTMLElement;
+  readonly charts = new ChartGroup(MM_CHARTS);
+  private readonly body = el("div", {}, el("p", { class: "empty" }, "Loading the standing…"));
+  // The stream carries only the compact standing; the full one (eligibility, missing
+  // amounts) is fetched again every few seconds while updates arrive.
+  private readonly refresh = new Throttle(3000, () => this.load());
+
+  constructor(private readonly api: Api, private readonly mmId: string) {
+    this.root = el("div", { class: "view", "data-view": this.id },
+      el("h2", {}, `My standing: ${mmId}`), this.body, el("h3", {}, "Over time"), this.charts.root);
+  }
+
+  update(update: Update): void {
+    this.charts.update(update);
+    if (!this.root.hidden) this.refresh.run(); // no polling for a view nobody looks at
+  }
+
+  shown(): void {
+    this.refresh.run(true);
+  }
+
+  private async load(): Promise<void> {
+    try {
+      const standing = await this.api.get<Standing>(`/v1/mms/${encodeURIComponent(this.mmId)}`);
+      fill(this.body, standingSection(standing));
+    } catch (e) {
+      // Keep the last standing on screen; say why it is not fresh.
+      const message = e instanceof ApiError ? e.message : String(e);
+      this.body.querySelector(".view-error")?.remove();
+      this.body.prepend(el("p", { class: "view-error" }, `Not refreshed: ${message}`));
+    }
+  }
+}

@@ -1,0 +1,381 @@
+// Browser test of the dashboard against a real `mmscore run` of the offline demo (daemon +
+// built-in simulator), driven in headless Debian Chromium by playwright-core.
+//
+//   node dashboard.test.mjs --mmscore BIN --config config/demo.toml --dashboard daemon/dashboard
+//
+// Exit status: 0 passed, 1 failed, 77 skipped (no Chromium: ctest's SKIP_RETURN_CODE).
+// Built for a loaded 2-core machine: every wait polls with a generous limit and says
+// what it was waiting for when it gives up.
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+
+const SKIP = 77;
+const TOTAL_LIMIT_MS = 170_000; // ctest kills at 180 s; stop first, with a message and cleanup
+const OTHER_MMS = ["bravo", "charlie", "delta", "echo"];
+const ALL_MMS = ["alpha", ...OTHER_MMS];
+
+const args = Object.fromEntries(
+  process.argv.slice(2).reduce((pairs, arg, i, all) => (arg.startsWith("--") ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs), []),
+);
+for (const name of ["mmscore", "config", "dashboard"]) {
+  if (!args[name]) {
+    console.error(`usage: node dashboard.test.mjs --mmscore BIN --config DEMO.toml --dashboard DASHBOARD_DIR (missing --${name})`);
+    process.exit(2);
+  }
+}
+
+const started = Date.now();
+const log = (...parts) => console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s]`, ...parts);
+
+const chromiumPath = process.env.MMSCORE_CHROMIUM || "/usr/bin/chromium";
+try {
+  accessSync(chromiumPath, constants.X_OK);
+} catch {
+  console.log(`SKIP: no Chromium at ${chromiumPath} (install Debian's chromium, or set MMSCORE_CHROMIUM)`);
+  process.exit(SKIP);
+}
+let chromium;
+try {
+  chromium = createRequire(path.resolve(args.dashboard, "package.json"))("playwright-core").chromium;
+} catch (e) {
+  console.error(`FAIL: playwright-core not found under ${args.dashboard}/node_modules (the dashboard build runs npm ci): ${e.message}`);
+  process.exit(1);
+}
+
+// ---- helpers -------------------------------------------------------------------------
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// Thrown by a probe to stop waiting at once (the daemon died: no point in polling on).
+class Fatal extends Error {}
+
+// Polls `probe` until it returns a truthy value; fails naming `what` after `ms`.
+async function waitFor(what, ms, probe, every = 500) {
+  const until = Date.now() + ms;
+  let last;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (e) {
+      if (e instanceof Fatal) throw e;
+      last = e;
+    }
+    if (Date.now() > until) {
+      throw new Error(`timed out after ${ms / 1000} s waiting for ${what}${last ? ` (last error: ${last.message})` : ""}`);
+    }
+    await sleep(every);
+  }
+}
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+// The demo config with this test's API address, token file and temporary folders: the
+// [journal], [report] and [api] sections are replaced, everything else is kept.
+function testConfig(demoText, tmp, port) {
+  const replaced = new Set(["journal", "report", "api"]);
+  const kept = [];
+  let skipping = false;
+  for (const line of demoText.split("\n")) {
+    const section = /^\s*\[+([^\]]+)\]+/.exec(line);
+    if (section) skipping = replaced.has(section[1].trim());
+    if (!skipping) kept.push(line);
+  }
+  return `${kept.join("\n")}
+[journal]
+dir = "${tmp}/journal"
+
+[report]
+dir = "${tmp}/reports"
+
+[api]
+listen = "127.0.0.1:${port}"
+tokens_file = "${tmp}/tokens"
+`;
+}
+
+// ---- the daemon ----------------------------------------------------------------------
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), "mmscore-dashboard-"));
+const token = (role) => `${role.replace(":", "-")}-${randomBytes(16).toString("hex")}`;
+const tokens = { ops: token("ops"), risk: token("risk"), alpha: token("mm:alpha"), bravo: token("mm:bravo") };
+writeFileSync(path.join(tmp, "tokens"),
+  `# dashboard test tokens\n${tokens.ops} ops\n${tokens.risk} risk\n${tokens.alpha} mm:alpha\n${tokens.bravo} mm:bravo\n`,
+  { mode: 0o600 });
+const port = await freePort();
+const base = `http://127.0.0.1:${port}`;
+const configPath = path.join(tmp, "demo.toml");
+writeFileSync(configPath, testConfig(readFileSync(args.config, "utf8"), tmp, port));
+
+let daemonLog = "";
+let daemon = null; // the running `mmscore run`, or null
+let daemonExit = null; // how the last one ended, once it has
+
+function startDaemon() {
+  log(`starting ${args.mmscore} run --config ${configPath}`);
+  const child = spawn(args.mmscore, ["run", "--config", configPath], { stdio: ["ignore", "pipe", "pipe"] });
+  child.stdout.on("data", (d) => (daemonLog += d));
+  child.stderr.on("data", (d) => (daemonLog += d));
+  daemonExit = null;
+  child.on("exit", (code, signal) => (daemonExit = { code, signal }));
+  child.on("error", (e) => (daemonExit = { error: e.message })); // e.g. no such binary
+  daemon = child;
+}
+
+// SIGTERM (the daemon's documented stop, within 5 s), then SIGKILL after 10 s.
+async function stopDaemon() {
+  const child = daemon;
+  daemon = null;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", () => resolve(true)));
+  child.kill("SIGTERM");
+  if (!(await Promise.race([exited, sleep(10_000).then(() => false)]))) {
+    log("the daemon did not stop within 10 s of SIGTERM: SIGKILL");
+    child.kill("SIGKILL");
+    await exited;
+  }
+}
+
+async function waitForDaemon() {
+  await waitFor("GET /v1/health to answer 200 (the daemon publishing)", 60_000, async () => {
+    if (daemonExit) throw new Fatal(`mmscore exited early (${JSON.stringify(daemonExit)})`);
+    return (await api("/v1/health")).status === 200;
+  });
+  await waitFor("standings for all five MMs in GET /v1/mms", 60_000, async () => {
+    const r = await api("/v1/mms", tokens.ops);
+    return r.status === 200 && ALL_MMS.every((id) => r.body.includes(`"${id}"`));
+  });
+}
+
+let browser = null;
+async function cleanup() {
+  await browser?.close().catch(() => {});
+  await stopDaemon();
+}
+
+const watchdog = setTimeout(async () => {
+  console.error(`FAIL: the test did not finish within ${TOTAL_LIMIT_MS / 1000} s`);
+  await cleanup();
+  process.exit(1);
+}, TOTAL_LIMIT_MS);
+
+async function api(pathname, bearer) {
+  const response = await fetch(base + pathname, { headers: bearer ? { Authorization: `Bearer ${bearer}` } : {} });
+  return { status: response.status, body: await response.text() };
+}
+
+// ---- the checks ----------------------------------------------------------------------
+
+const results = [];
+async function check(name, body) {
+  log(`- ${name}`);
+  try {
+    await body();
+    results.push({ name, ok: true });
+  } catch (e) {
+    results.push({ name, ok: false, error: e });
+    log(`  FAILED: ${e.message}`);
+  }
+}
+
+const FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+  "--disable-component-update", "--disable-sync"];
+
+// A fresh profile per role (playwright's contexts share nothing, localStorage included).
+async function newPage() {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  // Failed requests are logged as console errors too (401, 403, a stopped daemon): only
+  // Content-Security-Policy refusals count, since they mean part of the page is broken.
+  page.on("console", (m) => {
+    if (m.type() === "error" && /content security policy/i.test(m.text())) errors.push(m.text());
+  });
+  page.errors = errors;
+  return page;
+}
+
+async function enterToken(page, value) {
+  await page.goto(base + "/", { waitUntil: "domcontentloaded" });
+  await page.waitForSelector("input#token", { state: "visible" });
+  await page.fill("input#token", value);
+  await page.click("form[data-gate] button[type=submit]");
+}
+
+// What a view shows that changes with live data: visible text and chart point counts.
+const liveState = (page, view) => page.evaluate((v) => {
+  const root = document.querySelector(`[data-view=${v}]`);
+  const points = [...root.querySelectorAll("[data-points]")].map((c) => c.dataset.points).join(",");
+  return `${root.innerText}\n${points}`;
+}, view);
+
+// MMSCORE_DASHBOARD_SCREENSHOTS=DIR keeps a full-page screenshot of each role's view.
+async function screenshot(page, name) {
+  const dir = process.env.MMSCORE_DASHBOARD_SCREENSHOTS;
+  if (dir) await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+}
+
+const textOf = (page, selector) => page.evaluate((s) => document.querySelector(s)?.innerText ?? "", selector);
+
+try {
+  startDaemon();
+  await waitForDaemon();
+  log("daemon is up at", base);
+
+  browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: FLAGS, timeout: 60_000 });
+
+  await check("the page loads and asks for a token", async () => {
+    const page = await newPage();
+    await page.goto(base + "/", { waitUntil: "domcontentloaded" });
+    await page.waitForSelector("input#token", { state: "visible" });
+    const text = await textOf(page, "body");
+    if (!/enter your api token/i.test(text)) throw new Error(`no token prompt; page text: ${text}`);
+    await page.context().close();
+  });
+
+  await check("a bad token shows an error", async () => {
+    const page = await newPage();
+    await enterToken(page, "not-a-valid-token-0123456789");
+    await page.waitForSelector(".gate-error", { state: "visible" });
+    const text = await textOf(page, ".gate-error");
+    if (!/did not accept/i.test(text)) throw new Error(`unexpected error text: ${text}`);
+    await screenshot(page, "bad-token");
+    await page.context().close();
+  });
+
+  await check("ops: the program view lists all five MMs and updates live", async () => {
+    const page = await newPage();
+    await enterToken(page, tokens.ops);
+    await page.waitForSelector("[data-view=program]:not([hidden])");
+    for (const id of ALL_MMS) await page.waitForSelector(`[data-view=program] tr[data-mm=${id}]`);
+    const before = await liveState(page, "program");
+    await waitFor("the program view to change (a figure or a chart's point count)", 20_000,
+      async () => (await liveState(page, "program")) !== before);
+    const points = await page.$$eval("[data-view=program] [data-points]", (cs) => cs.map((c) => Number(c.dataset.points)));
+    if (!points.length || points.some((n) => n < 1)) throw new Error(`charts without points: ${points}`);
+    const health = await textOf(page, "[data-view=program] .health");
+    if (!/public feed/i.test(health)) throw new Error(`no feed health shown: ${health}`);
+
+    await screenshot(page, "ops-program");
+    await page.click("button.snapshot");
+    await waitFor("the snapshot result", 20_000, async () => /written/.test(await textOf(page, ".snapshot-result")));
+    const result = await textOf(page, ".snapshot-result");
+    if (!/^\s*written/.test(result)) throw new Error(`snapshot not written: ${result}`);
+
+    // The token is kept: a reload goes straight to the dashboard; "Forget token" asks again.
+    await page.reload({ waitUntil: "domcontentloaded" });
+    await page.waitForSelector("[data-view=program] tr[data-mm=alpha]");
+    await page.click("button.forget");
+    await page.waitForSelector("input#token", { state: "visible" });
+    if (await page.evaluate(() => localStorage.length) !== 0) throw new Error("the token is still in localStorage");
+    if (page.errors.length) throw new Error(`page errors: ${page.errors.join("; ")}`);
+    await page.context().close();
+  });
+
+  await check("risk: the markets view shows markets with per-MM rows", async () => {
+    const page = await newPage();
+    await enterToken(page, tokens.risk);
+    await page.waitForSelector("[data-tab=markets]");
+    await page.click("[data-tab=markets]");
+    await page.waitForSelector("[data-view=markets]:not([hidden]) tr[data-market=BTC_USDC_PERP]");
+    for (const id of ALL_MMS) await page.waitForSelector(`[data-view=markets] tr[data-mm=${id}]`);
+    const markets = await page.$$eval("[data-view=markets] tr.market-row", (rows) => rows.length);
+    if (markets !== 9) throw new Error(`expected the demo's 9 markets, saw ${markets}`);
+    await screenshot(page, "risk-markets");
+    if (page.errors.length) throw new Error(`page errors: ${page.errors.join("; ")}`);
+    await page.context().close();
+  });
+
+  await check("mm:alpha: alpha's standing, and nothing about any other MM anywhere", async () => {
+    const page = await newPage();
+    const bodies = []; // every response body and WebSocket frame the page received
+    const pending = [];
+    const urls = [];
+    page.on("request", (r) => urls.push(r.url()));
+    page.on("response", (r) => pending.push(r.body().then((b) => bodies.push([r.url(), b.toString("utf8")]), () => {})));
+    page.on("websocket", (ws) => ws.on("framereceived", (f) => bodies.push([ws.url(), String(f.payload)])));
+
+    await enterToken(page, tokens.alpha);
+    await page.waitForSelector("[data-view=standing] [data-standing=alpha] tr[data-market=BTC_USDC_PERP]");
+    const view = await textOf(page, "[data-view=standing]");
+    if (!/projected reward/i.test(view) || !/fee tiers/i.test(view)) throw new Error(`standing incomplete: ${view.slice(0, 400)}`);
+    await screenshot(page, "alpha-standing");
+    await page.click("[data-tab=markets]");
+    await page.waitForSelector("[data-view=markets] tr[data-mm=alpha]");
+    // Let a few updates and standing refreshes arrive before looking at everything.
+    const frames = () => bodies.filter(([url]) => url.includes("/v1/stream")).length;
+    await waitFor("three stream frames", 30_000, () => frames() >= 3);
+    await sleep(4000);
+    await Promise.all(pending);
+
+    const dom = (await page.evaluate(() => document.documentElement.outerHTML + document.body.innerText)).toLowerCase();
+    for (const other of OTHER_MMS) {
+      if (dom.includes(other)) throw new Error(`"${other}" appears in alpha's DOM`);
+      for (const [url, body] of bodies)
+        if (body.toLowerCase().includes(other)) throw new Error(`"${other}" appears in a response to alpha: ${url}`);
+    }
+    const mmRequests = urls.filter((u) => u.includes("/v1/mms/"));
+    if (mmRequests.some((u) => !u.endsWith("/v1/mms/alpha"))) throw new Error(`requested another MM: ${mmRequests}`);
+    log(`  checked ${bodies.length} responses and frames, ${urls.length} requests`);
+    if (page.errors.length) throw new Error(`page errors: ${page.errors.join("; ")}`);
+    await page.context().close();
+  });
+
+  await check("mm:bravo: the page finds the token's own MM (bravo, not alpha)", async () => {
+    const page = await newPage();
+    await enterToken(page, tokens.bravo);
+    await page.waitForSelector("[data-view=standing] [data-standing=bravo] tr[data-market=BTC_USDC_PERP]");
+    if ((await textOf(page, "body")).toLowerCase().includes("alpha")) throw new Error(`"alpha" appears in bravo's page`);
+    await page.context().close();
+  });
+
+  await check("daemon down: the page says it is retrying, then goes live again", async () => {
+    const page = await newPage();
+    await enterToken(page, tokens.ops);
+    await page.waitForSelector("[data-view=program] tr[data-mm=alpha]");
+    await waitFor("the live badge", 20_000, async () => /live/.test(await textOf(page, ".connection")));
+    await stopDaemon();
+    await waitFor("the retrying message", 20_000, async () => /retrying/i.test(await textOf(page, ".banner")));
+    await screenshot(page, "daemon-down");
+    startDaemon();
+    await waitForDaemon();
+    // The page's backoff has grown while the daemon was away (at most 30 s between tries).
+    await waitFor("the page to be live again", 60_000, async () =>
+      /live/.test(await textOf(page, ".connection")) && !/retrying/i.test(await textOf(page, ".banner")));
+    await page.waitForSelector("[data-view=program] tr[data-mm=echo]");
+    if (page.errors.length) throw new Error(`page errors: ${page.errors.join("; ")}`);
+    await page.context().close();
+  });
+} catch (e) {
+  results.push({ name: "setup", ok: false, error: e });
+  log(`FAILED: ${e.message}`);
+}
+
+clearTimeout(watchdog);
+await cleanup();
+const failed = results.filter((r) => !r.ok);
+if (failed.length) {
+  console.log("\n--- mmscore output (last 4000 characters) ---\n" + daemonLog.slice(-4000));
+  console.log(`--- kept for inspection: ${tmp}`);
+} else {
+  rmSync(tmp, { recursive: true, force: true });
+}
+for (const r of results) console.log(`${r.ok ? "ok  " : "FAIL"} ${r.name}${r.ok ? "" : `: ${r.error.message}`}`);
+console.log(`dashboard: ${results.length - failed.length} passed, ${failed.length} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+process.exit(failed.length ? 1 : 0);
