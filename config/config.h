@@ -34,6 +34,7 @@ struct FeedSettings {
   TimeUs reconnect_max = 30 * kUsPerSecond;
   TimeUs rest_timeout = 10 * kUsPerSecond;
   int64_t window_ms = 5000;  // signature validity window, 1..60000
+  int64_t engine_spin_us = 0;  // engine polls the ring this long before sleeping, 0..10000
 };
 
 struct JournalSettings {

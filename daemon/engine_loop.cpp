@@ -1,6 +1,7 @@
 #include "daemon/engine_loop.h"
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 
 #include <spdlog/spdlog.h>
@@ -65,6 +66,7 @@ bool EngineLoop::restore(const std::vector<std::string>& files, std::string& err
 }
 
 void EngineLoop::process(Inbound& m) {
+  const auto start = std::chrono::steady_clock::now();
   const TimeUs ts = std::max(m.ts, engine_.clock());  // the journal's time never runs backwards
   switch (m.kind) {
     case InboundKind::frame:
@@ -100,11 +102,16 @@ void EngineLoop::process(Inbound& m) {
   }
   const TimeUs done = realtime_now_us();
   latency_.record(uint64_t(std::max<TimeUs>(0, done - m.ts)) * 1000);
+  service_.record(uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                              std::chrono::steady_clock::now() - start).count()));
   processed_.fetch_add(1, std::memory_order_relaxed);
 }
 
 void EngineLoop::on_idle(TimeUs now) {
-  if (latency_reset_.exchange(false, std::memory_order_relaxed)) latency_.reset();
+  if (latency_reset_.exchange(false, std::memory_order_relaxed)) {
+    latency_.reset();
+    service_.reset();
+  }
   if (auto deadline = engine_.next_deadline(); deadline && now > *deadline) engine_.advance_clock(now);
   if (journal_) journal_->maintain(now);
   if (now >= next_publish_) {
@@ -113,8 +120,21 @@ void EngineLoop::on_idle(TimeUs now) {
   }
 }
 
+bool EngineLoop::spin_for_message(TimeUs until) {
+  Inbound m;
+  do {
+    for (int i = 0; i < 64; ++i) {
+      if (ring_.peek(m)) return true;
+      __builtin_ia32_pause();
+    }
+  } while (realtime_now_us() < until);
+  return false;
+}
+
 void EngineLoop::run(const std::atomic<bool>& stop) {
   engine_.go_live();
+  scorer_stop_ = false;
+  scorer_ = std::thread([this] { scorer_loop(); });
   Inbound m;
   while (true) {
     int n = 0;
@@ -126,6 +146,7 @@ void EngineLoop::run(const std::atomic<bool>& stop) {
     on_idle(now);
     if (n > 0) continue;
     if (stop.load(std::memory_order_acquire)) break;
+    if (options_.spin_before_sleep > 0 && spin_for_message(now + options_.spin_before_sleep)) continue;
     const uint32_t token = ring_.wakeup().prepare();
     if (ring_.peek(m) || stop.load(std::memory_order_acquire)) {
       ring_.wakeup().cancel();
@@ -137,6 +158,12 @@ void EngineLoop::run(const std::atomic<bool>& stop) {
   }
   if (journal_) journal_->flush();
   publish_now();
+  {
+    std::lock_guard lock(publish_mutex_);
+    scorer_stop_ = true;
+  }
+  publish_cv_.notify_one();
+  scorer_.join();  // after it published the last job: readers see the final state
 }
 
 std::string EngineLoop::write_running_report(std::string& error) {
@@ -149,11 +176,13 @@ std::string EngineLoop::write_running_report(std::string& error) {
 }
 
 void EngineLoop::publish_now() {
-  auto s = std::make_unique<PublishedState>();
+  auto job = std::make_unique<PublishJob>();
+  job->state = std::make_unique<PublishedState>();
+  PublishedState* s = job->state.get();
   s->published_at = realtime_now_us();
   s->started = engine_.started();
   s->engine_clock = engine_.clock();
-  if (s->started) s->report = score_month(program_, engine_.month(), false);
+  if (s->started) job->month = engine_.month();
   s->markets = engine_.market_views();
   s->book_in_sync.resize(program_.markets.size());
   for (uint32_t m = 0; m < program_.markets.size(); ++m) s->book_in_sync[m] = engine_.book(m).in_sync();
@@ -164,13 +193,32 @@ void EngineLoop::publish_now() {
       s->accounts[i].push_back({engine_.account_connected(i, a), engine_.account_in_sync(i, a)});
   s->counters = engine_.counters();
   s->latency = latency_;
+  s->service = service_;
   s->ring_used = ring_.used_bytes();
   s->ring_capacity = ring_.capacity();
   s->ring_full = ring_.full_refusals();
   s->ring_oversize = ring_.oversize_refusals();
   if (journal_) s->journal = journal_->stats();
   s->months_closed = months_closed_;
-  published_.publish(std::move(s));
+  {
+    std::lock_guard lock(publish_mutex_);
+    pending_ = std::move(job);
+  }
+  publish_cv_.notify_one();
+}
+
+void EngineLoop::scorer_loop() {
+  while (true) {
+    std::unique_ptr<PublishJob> job;
+    {
+      std::unique_lock lock(publish_mutex_);
+      publish_cv_.wait(lock, [&] { return scorer_stop_ || pending_; });
+      if (!pending_) return;  // stopping, nothing left
+      job = std::move(pending_);
+    }
+    if (job->state->started) job->state->report = score_month(program_, job->month, false);
+    published_.publish(std::move(job->state));
+  }
 }
 
 // ---- EngineObserver -------------------------------------------------------------------

@@ -28,6 +28,7 @@ struct PublishedState {
   std::vector<std::vector<AccountStatus>> accounts;  // [mm][account]
   EngineCounters counters;
   LatencyHistogram latency;  // frame received -> state updated, ns
+  LatencyHistogram service;  // taken off the ring -> state updated, ns (the engine's own work)
   uint64_t ring_used = 0, ring_capacity = 0, ring_full = 0, ring_oversize = 0;
   JournalStats journal;
   uint64_t months_closed = 0;

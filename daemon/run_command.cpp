@@ -139,7 +139,7 @@ int run_command(int argc, char** argv) {
   ExchangeClient client(io, live.client, ring);
   ClientRequests requests(client);
   EngineLoop loop(program, ring, journal.get(), &requests, published,
-                  EngineLoopOptions{kUsPerSecond, settings.report.dir});
+                  EngineLoopOptions{kUsPerSecond, settings.report.dir, settings.feed.engine_spin_us});
   if (!loop.restore(restore_files, error)) {
     std::fprintf(stderr, "mmscore run: restore: %s\n", error.c_str());
     return kExitUsage;

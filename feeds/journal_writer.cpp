@@ -9,11 +9,14 @@
 #include <cstring>
 #include <filesystem>
 
+#include "feeds/inbound.h"
+
 namespace mm {
 
 namespace {
-constexpr size_t kFlushBytes = 256 * 1024;
-constexpr TimeUs kFlushEvery = 100'000;
+constexpr size_t kHandOverBytes = 256 * 1024;
+constexpr TimeUs kHandOverEvery = 100'000;
+constexpr size_t kMaxQueued = 64;  // 16 MiB behind the disk: then the engine waits
 
 void append_int(std::string& out, int64_t v) {
   char buf[24];
@@ -35,19 +38,10 @@ std::string file_name(TimeUs now) {
 
 JournalWriter::JournalWriter(const Program& program, JournalOptions options)
     : program_(program), options_(std::move(options)) {
-  buffer_.reserve(2 * kFlushBytes);
-  if (options_.fsync == JournalOptions::Fsync::interval) sync_thread_ = std::thread([this] { sync_loop(); });
+  buffer_.reserve(2 * kHandOverBytes);
 }
 
-JournalWriter::~JournalWriter() {
-  close();
-  {
-    std::lock_guard lock(sync_mutex_);
-    sync_stop_ = true;
-  }
-  sync_cv_.notify_all();
-  if (sync_thread_.joinable()) sync_thread_.join();
-}
+JournalWriter::~JournalWriter() { close(); }
 
 bool JournalWriter::open(TimeUs now, std::string& error) {
   std::error_code ec;
@@ -56,47 +50,35 @@ bool JournalWriter::open(TimeUs now, std::string& error) {
     error = options_.dir + ": cannot create journal directory: " + ec.message();
     return false;
   }
-  return open_file(now, error);
-}
-
-bool JournalWriter::open_file(TimeUs now, std::string& error) {
-  std::string path = (std::filesystem::path(options_.dir) / file_name(now)).string();
-  for (int n = 1; std::filesystem::exists(path); ++n)  // two rotations within a microsecond
-    path = (std::filesystem::path(options_.dir) / (file_name(now) + "." + std::to_string(n))).string();
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0640);
-  if (fd < 0) {
-    error = path + ": " + std::strerror(errno);
-    return false;
-  }
-  fd_ = fd;
-  path_ = path;
-  file_opened_ = now;
-  last_flush_ = now;
-  file_bytes_ = 0;
-  ++stats_.files;
-  std::lock_guard lock(sync_mutex_);
-  sync_fd_ = fd_;
+  if (!open_file(now, error)) return false;
+  file_opened_ = last_flush_ = last_ts_ = now;
+  open_ = true;
+  stop_ = false;
+  thread_ = std::thread([this] { writer_loop(); });
   return true;
 }
 
-void JournalWriter::close_file() {
-  if (fd_ < 0) return;
-  flush();
+void JournalWriter::close() {
+  if (!open_) return;
+  hand_over(0);
   {
-    std::lock_guard lock(sync_mutex_);
-    sync_fd_ = -1;
+    std::lock_guard lock(mutex_);
+    stop_ = true;
   }
-  if (options_.fsync != JournalOptions::Fsync::never) {
-    ::fdatasync(fd_);
-    ++stats_.fsyncs;
-  }
-  ::close(fd_);
-  fd_ = -1;
+  work_cv_.notify_one();
+  thread_.join();
+  open_ = false;
 }
 
-void JournalWriter::close() { close_file(); }
+std::string JournalWriter::current_file() const {
+  std::lock_guard lock(mutex_);
+  return path_;
+}
+
+// ---- engine thread: lines -------------------------------------------------------------
 
 void JournalWriter::begin_line(TimeUs ts) {
+  last_ts_ = ts;
   buffer_ += "{\"ts\":";
   append_int(buffer_, ts);
 }
@@ -121,8 +103,8 @@ void JournalWriter::append_source(const Source& s) {
 
 void JournalWriter::end_line() {
   buffer_ += "}\n";
-  ++stats_.lines;
-  if (buffer_.size() >= kFlushBytes) flush();
+  ++lines_;
+  if (buffer_.size() >= kHandOverBytes) flush();
 }
 
 void JournalWriter::frame(TimeUs ts, const Source& source, std::string_view frame) {
@@ -158,48 +140,153 @@ void JournalWriter::tick(TimeUs ts, uint32_t interval) {
   end_line();
 }
 
-void JournalWriter::flush() {
-  if (fd_ < 0 || buffer_.empty()) return;
-  size_t done = 0;
-  while (done < buffer_.size()) {
-    const ssize_t n = ::write(fd_, buffer_.data() + done, buffer_.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      ++stats_.write_errors;
-      last_error_ = path_ + ": " + std::strerror(errno);
-      break;  // keep the rest buffered: retried at the next flush, never lost silently
-    }
-    done += size_t(n);
+// ---- engine thread: hand-over ---------------------------------------------------------
+
+void JournalWriter::hand_over(TimeUs rotate_at) {
+  if (!open_ || (buffer_.empty() && rotate_at == 0)) return;
+  std::unique_lock lock(mutex_);
+  if (queue_.size() >= kMaxQueued) {  // the disk is far behind: wait, never drop
+    ++stats_.waits;
+    done_cv_.wait(lock, [&] { return queue_.size() < kMaxQueued; });
   }
-  stats_.bytes += done;
-  file_bytes_ += int64_t(done);
-  buffer_.erase(0, done);
+  Job job;
+  job.data.swap(buffer_);
+  job.rotate_at = rotate_at;
+  job.last_ts = last_ts_;
+  queue_.push_back(std::move(job));
+  ++handed_;
+  if (!spare_.empty()) {
+    buffer_.swap(spare_.back());
+    spare_.pop_back();
+  }
+  lock.unlock();
+  work_cv_.notify_one();
+}
+
+void JournalWriter::flush() { hand_over(0); }
+
+void JournalWriter::sync() {
+  flush();
+  std::unique_lock lock(mutex_);
+  const uint64_t target = handed_;
+  done_cv_.wait(lock, [&] { return written_ >= target || !open_; });
 }
 
 void JournalWriter::maintain(TimeUs now) {
-  if (fd_ < 0) return;
-  if (now - last_flush_ >= kFlushEvery || buffer_.size() >= kFlushBytes) {
-    flush();
+  if (!open_) return;
+  if (now - file_opened_ >= options_.rotate_every) {
+    file_opened_ = now;
     last_flush_ = now;
-  }
-  if (now - file_opened_ >= options_.rotate_every || file_bytes_ >= options_.rotate_bytes) {
-    close_file();
-    std::string error;
-    if (!open_file(now, error)) {
-      ++stats_.write_errors;
-      last_error_ = error;
-    }
+    hand_over(now);  // rotation happens in order, after the lines before it
+  } else if (now - last_flush_ >= kHandOverEvery || buffer_.size() >= kHandOverBytes) {
+    last_flush_ = now;
+    flush();
   }
 }
 
-void JournalWriter::sync_loop() {
-  std::unique_lock lock(sync_mutex_);
-  while (!sync_stop_) {
-    sync_cv_.wait_for(lock, std::chrono::microseconds(options_.fsync_interval));
-    // Held across the sync: the writer takes this mutex before it closes the fd. It
-    // only waits here when rotating, never while appending.
-    if (!sync_stop_ && sync_fd_ >= 0) ::fdatasync(sync_fd_);
+JournalStats JournalWriter::stats() const {
+  std::lock_guard lock(mutex_);
+  JournalStats s = stats_;
+  s.lines = lines_;  // appended; bytes count what reached the file
+  return s;
+}
+
+std::string JournalWriter::last_error() const {
+  std::lock_guard lock(mutex_);
+  return last_error_;
+}
+
+// ---- writer thread --------------------------------------------------------------------
+
+bool JournalWriter::open_file(TimeUs now, std::string& error) {
+  std::string path = (std::filesystem::path(options_.dir) / file_name(now)).string();
+  for (int n = 1; std::filesystem::exists(path); ++n) {  // two rotations within a microsecond
+    char suffix[16];
+    std::snprintf(suffix, sizeof suffix, ".%04d", n);  // fixed width: still sorts
+    path = (std::filesystem::path(options_.dir) / (file_name(now) + suffix)).string();
   }
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0640);
+  if (fd < 0) {
+    error = path + ": " + std::strerror(errno);
+    return false;
+  }
+  std::lock_guard lock(mutex_);
+  fd_ = fd;
+  path_ = path;
+  file_bytes_ = 0;
+  ++stats_.files;
+  return true;
+}
+
+void JournalWriter::close_file() {
+  if (fd_ < 0) return;
+  if (options_.fsync != JournalOptions::Fsync::never) {
+    ::fdatasync(fd_);
+    std::lock_guard lock(mutex_);
+    ++stats_.fsyncs;
+  }
+  ::close(fd_);
+  fd_ = -1;
+}
+
+void JournalWriter::write_out(const std::string& data) {
+  size_t done = 0;
+  while (done < data.size() && fd_ >= 0) {
+    const ssize_t n = ::write(fd_, data.data() + done, data.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      std::lock_guard lock(mutex_);
+      ++stats_.write_errors;
+      last_error_ = path_ + ": " + std::strerror(errno);
+      break;  // counted and logged by the daemon (metrics, alert); the disk is the problem
+    }
+    done += size_t(n);
+  }
+  file_bytes_ += int64_t(done);
+  std::lock_guard lock(mutex_);
+  stats_.bytes += done;
+}
+
+void JournalWriter::writer_loop() {
+  while (true) {
+    Job job;
+    {
+      std::unique_lock lock(mutex_);
+      const auto interval = std::chrono::microseconds(options_.fsync_interval);
+      work_cv_.wait_for(lock, interval, [&] { return stop_ || !queue_.empty(); });
+      if (queue_.empty()) {
+        if (stop_) break;
+      } else {
+        job = std::move(queue_.front());
+        queue_.pop_front();
+      }
+    }
+    write_out(job.data);
+    const bool by_size = file_bytes_ >= options_.rotate_bytes;
+    if (job.rotate_at != 0 || by_size) {
+      close_file();
+      std::string error;
+      // Named by engine time, like the first file: names sort in write order.
+      if (!open_file(job.rotate_at != 0 ? job.rotate_at : job.last_ts, error)) {
+        std::lock_guard lock(mutex_);
+        ++stats_.write_errors;
+        last_error_ = error;
+      }
+    }
+    const TimeUs now = realtime_now_us();
+    if (options_.fsync == JournalOptions::Fsync::interval && fd_ >= 0 && now - last_sync_ >= options_.fsync_interval) {
+      ::fdatasync(fd_);
+      last_sync_ = now;
+      std::lock_guard lock(mutex_);
+      ++stats_.fsyncs;
+    }
+    std::lock_guard lock(mutex_);
+    if (!job.data.empty() || job.rotate_at != 0) ++written_;
+    job.data.clear();
+    if (job.data.capacity() > 0 && spare_.size() < 4) spare_.push_back(std::move(job.data));
+    done_cv_.notify_all();
+  }
+  close_file();
 }
 
 std::vector<std::string> list_journal_files(const std::string& dir) {

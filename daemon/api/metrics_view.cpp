@@ -86,13 +86,18 @@ void engine_families(Builder& b, const MetricsInput& in, const PublishedState& s
            "Engine events by kind (depth_gaps: book sequence gaps; seeds_*: book resyncs)", MetricType::Counter);
   for (const auto& [kind, n] : kinds) b.add(double(n), {{"kind", kind}});
 
-  ClientMetric::Histogram h;
-  h.sample_count = s.latency.count();
-  h.sample_sum = double(s.latency.sum()) / 1e9;
-  for (double bound : latency_bucket_bounds())
-    h.bucket.push_back({s.latency.count_at_most(uint64_t(std::llround(bound * 1e9))), bound});
-  h.bucket.push_back({s.latency.count(), std::numeric_limits<double>::infinity()});
-  b.histogram("mmscore_engine_latency_seconds", "Frame received to state updated", std::move(h));
+  const auto histogram = [&](const LatencyHistogram& l) {
+    ClientMetric::Histogram h;
+    h.sample_count = l.count();
+    h.sample_sum = double(l.sum()) / 1e9;
+    for (double bound : latency_bucket_bounds())
+      h.bucket.push_back({l.count_at_most(uint64_t(std::llround(bound * 1e9))), bound});
+    h.bucket.push_back({l.count(), std::numeric_limits<double>::infinity()});
+    return h;
+  };
+  b.histogram("mmscore_engine_latency_seconds", "Frame received to state updated", histogram(s.latency));
+  b.histogram("mmscore_engine_service_seconds", "Taken off the ring to state updated (the engine's own work)",
+              histogram(s.service));
 
   b.gauge("mmscore_ring_used_bytes", "Network-to-engine ring: bytes waiting", double(s.ring_used));
   b.gauge("mmscore_ring_capacity_bytes", "Network-to-engine ring: capacity", double(s.ring_capacity));

@@ -199,6 +199,7 @@ int main(int argc, char** argv) {
   best_a.seconds = best_b.seconds = 1e300;
   size_t mismatches = 0;
   Report report;
+  double score_ms = 1e300;  // one running estimate: what the live daemon pays per publish
   for (int round = 0; round < 3; ++round) {
     const PhaseResult a = parse_only(sim.program, args.out);
     if (a.seconds < best_a.seconds) best_a = a;
@@ -206,6 +207,9 @@ int main(int argc, char** argv) {
     const PhaseResult b = full_replay(sim.program, args.out, &engine, round == 0 ? &report : nullptr);
     if (b.seconds < best_b.seconds) best_b = b;
     if (round == 0) mismatches = check_ground_truth(engine, sim, journal);
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int k = 0; k < 10; ++k) score_month(sim.program, engine.month(), false);
+    score_ms = std::min(score_ms, seconds_since(t0) * 100.0);
   }
   size_t rewarded = 0;
   for (const MmResult& mm : report.mms) rewarded += mm.total_reward > 0;
@@ -232,6 +236,8 @@ int main(int argc, char** argv) {
               mismatches == 0 ? "exact match" : (std::to_string(mismatches) + " MISMATCHES").c_str());
   std::printf("scoring: %u snapshots (interval 10 s, jitter on), %zu of %zu MMs rewarded, %.2f USD unallocated\n",
               report.snapshots_taken, rewarded, report.mms.size(), double(report.unallocated) / 100);
+  std::printf("score_month (running estimate, %zu markets x %zu MMs): %.3f ms per call\n", args.markets, args.mms,
+              score_ms);
   std::printf("command: %s\n", command.c_str());
   if (!args.keep) std::remove(args.out.c_str());
   else std::printf("journal kept: %s\n", args.out.c_str());

@@ -178,6 +178,7 @@ TEST_CASE("omitted keys take the documented defaults", "[config]") {
   CHECK(s.feed.reconnect_min == 500'000);
   CHECK(s.feed.reconnect_max == 30'000'000);
   CHECK(s.feed.rest_timeout == 10'000'000);
+  CHECK(s.feed.engine_spin_us == 0);
   CHECK(s.feed.window_ms == 5000);
   CHECK(s.journal.enabled);
   CHECK(s.journal.dir == "journal");  // load_config_string: relative to the current dir
@@ -234,6 +235,7 @@ reconnect_min = "10ms"
 reconnect_max = "1m"
 rest_timeout = "2s"
 window_ms = 60000
+engine_spin_us = 200
 
 [journal]
 enabled = false
@@ -288,6 +290,7 @@ faults = "drop@10s"
   CHECK(s.feed.reconnect_max == 60'000'000);
   CHECK(s.feed.rest_timeout == 2'000'000);
   CHECK(s.feed.window_ms == 60000);
+  CHECK(s.feed.engine_spin_us == 200);
   CHECK_FALSE(s.journal.enabled);
   CHECK(s.journal.dir == "/var/lib/mmscore/journal");
   CHECK(s.journal.rotate_every == 300'000'000);

@@ -78,6 +78,9 @@ std::string without_as_of(std::string json) {
 }  // namespace
 
 TEST_CASE("engine loop: parse, apply, journal in order; the journal replays to the same report") {
+  // Sleeping between messages, and polling the ring before sleeping: same outcome.
+  const TimeUs spin = GENERATE(TimeUs(0), TimeUs(2000));
+  INFO("spin_before_sleep " << spin);
   const std::string dir = temp_dir("loop");
   const Program p = program();
   InboundRing ring(1 << 20);
@@ -86,7 +89,7 @@ TEST_CASE("engine loop: parse, apply, journal in order; the journal replays to t
   REQUIRE(journal.open(realtime_now_us(), error));
   Requests requests;
   RcuCell<PublishedState> published;
-  EngineLoop loop(p, ring, &journal, &requests, published, EngineLoopOptions{100'000, dir + "/reports"});
+  EngineLoop loop(p, ring, &journal, &requests, published, EngineLoopOptions{100'000, dir + "/reports", spin});
   std::atomic<bool> stop{false};
   std::thread engine_thread([&] { loop.run(stop); });
 
@@ -129,6 +132,7 @@ TEST_CASE("engine loop: parse, apply, journal in order; the journal replays to t
     CHECK(s.started);
     CHECK(s.report.mms.size() == 1);
     CHECK(s.latency.count() == 10);
+    CHECK(s.service.count() == 10);
   });
   CHECK(seen);
 

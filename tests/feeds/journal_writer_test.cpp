@@ -109,3 +109,71 @@ TEST_CASE("journal rotates by size and lists files in write order") {
   CHECK(total == 100);
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("journal: the writer thread writes every appended line, in order, and rotates by time") {
+  const std::string dir = temp_dir("writer");
+  const Program p = one_market_program();
+  JournalOptions o{dir};
+  o.rotate_every = 60 * kUsPerSecond;
+  o.fsync = JournalOptions::Fsync::interval;
+  JournalWriter w(p, o);
+  std::string error;
+  const TimeUs t0 = 1'788'367'440'000'000;  // 2026-09-02T16:44:00Z
+  REQUIRE(w.open(t0, error));
+  // 200k lines (~60 MB): many 256 KiB hand-overs; one time rotation in the middle.
+  constexpr int kLines = 200'000;
+  for (int i = 0; i < kLines; ++i) {
+    const TimeUs ts = t0 + TimeUs(i) * 500;  // 100 s in all
+    w.frame(ts, Source{SourceKind::market}, kTrade);
+    if (i % 1000 == 0) w.maintain(ts);
+  }
+  w.sync();
+  const JournalStats mid = w.stats();
+  CHECK(mid.lines == kLines);
+  w.close();
+  const JournalStats s = w.stats();
+  CHECK(s.write_errors == 0);
+  CHECK(s.files == 2);
+  CHECK(s.fsyncs >= 2);  // at least the close of each file
+
+  const auto files = list_journal_files(dir);
+  REQUIRE(files.size() == 2);
+  CHECK(std::filesystem::path(files[0]).filename() == "journal-20260902T164400.000000Z.ndjson");
+  // The rotation came at the first maintain() 60 s after the open, right after line 120000.
+  CHECK(std::filesystem::path(files[1]).filename() == "journal-20260902T164500.000000Z.ndjson");
+  uint64_t bytes = 0;
+  int n = 0;
+  for (const auto& f : files) {
+    bytes += std::filesystem::file_size(f);
+    for (const std::string& line : read_lines(f)) {
+      const std::string expect = "{\"ts\":" + std::to_string(t0 + TimeUs(n) * 500) + ",";
+      if (line.compare(0, expect.size(), expect) != 0) FAIL("line " << n << " out of order: " << line.substr(0, 40));
+      ++n;
+    }
+    if (f == files[0]) CHECK(n == 120'001);
+  }
+  CHECK(n == kLines);
+  CHECK(s.bytes == bytes);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("journal: a size rotation names the next file by the time of its last line") {
+  const std::string dir = temp_dir("size-name");
+  const Program p = one_market_program();
+  JournalOptions o{dir};
+  o.rotate_bytes = 1;  // every hand-over rotates
+  JournalWriter w(p, o);
+  std::string error;
+  REQUIRE(w.open(1'788'367'440'000'000, error));
+  w.frame(1'788'367'441'000'000, Source{SourceKind::market}, kTrade);
+  w.sync();
+  w.frame(1'788'367'441'000'000, Source{SourceKind::market}, kTrade);  // same microsecond
+  w.sync();
+  w.close();
+  const auto files = list_journal_files(dir);
+  REQUIRE(files.size() == 3);  // the last one is empty
+  CHECK(std::filesystem::path(files[0]).filename() == "journal-20260902T164400.000000Z.ndjson");
+  CHECK(std::filesystem::path(files[1]).filename() == "journal-20260902T164401.000000Z.ndjson");
+  CHECK(std::filesystem::path(files[2]).filename() == "journal-20260902T164401.000000Z.ndjson.0001");
+  std::filesystem::remove_all(dir);
+}

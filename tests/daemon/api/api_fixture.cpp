@@ -128,6 +128,7 @@ std::unique_ptr<PublishedState> make_state(const Program& p, TimeUs published_at
   s->counters.depth_gaps = 2;
   s->counters.seeds_synced = 5;
   for (uint64_t ns : {500, 1500, 3000, 20'000, 2'000'000}) s->latency.record(ns);
+  for (uint64_t ns : {800, 900, 4000}) s->service.record(ns);
   s->ring_used = 4096;
   s->ring_capacity = 64 << 20;
   s->ring_full = 1;

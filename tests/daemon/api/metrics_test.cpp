@@ -161,6 +161,15 @@ TEST_CASE("metrics: Prometheus text with the published figures") {
   CHECK(buckets.at(1e-3) == 4);
   CHECK(buckets.at(2.5e-3) == 5);
   CHECK(buckets.at(INFINITY) == 5);
+  // Service time: 800 ns, 900 ns, 4 us.
+  CHECK(value(m, "mmscore_engine_service_seconds_count") == 3);
+  CHECK(value(m, "mmscore_engine_service_seconds_sum") == Approx(0.0000057));
+  std::map<double, double> service;
+  for (const Sample& b : m)
+    if (b.name == "mmscore_engine_service_seconds_bucket") service[std::strtod(b.labels.at("le").c_str(), nullptr)] = b.value;
+  CHECK(service.at(1e-6) == 2);
+  CHECK(service.at(2.5e-6) == 2);
+  CHECK(service.at(5e-6) == 3);
 
   CHECK(find(m, "mmscore_api_requests_total", {{"endpoint", "metrics"}, {"status", "200"}}) == nullptr);  // counted after
   http_get(s.port(), "/v1/health");
