@@ -216,6 +216,7 @@ ApiResponse ApiCore::route(const ApiRequest& req, std::string& endpoint) {
   else if (path == "/v1/markets") endpoint = "markets";
   else if (symbol) endpoint = "market";
   else if (path == "/v1/history") endpoint = "history";
+  else if (path == "/v1/whoami") endpoint = "whoami";
   else if (path == "/metrics") endpoint = "metrics";
   else if (path == "/v1/snapshots") endpoint = "snapshots", allow = "POST";
   else if (path == "/v1/stream") endpoint = "stream", allow = "GET";
@@ -241,6 +242,16 @@ ApiResponse ApiCore::route(const ApiRequest& req, std::string& endpoint) {
   if (auto denied = authorize(req, query, endpoint == "stream", role, digest)) return *denied;
   const bool staff = role.sees_all_mms();
 
+  if (endpoint == "whoami") {  // lets a client (the dashboard) pick its view
+    JsonWriter w(false);
+    w.begin_object();
+    w.key("role").value(role.kind == Role::Kind::ops ? "ops" : role.kind == Role::Kind::risk ? "risk" : "mm");
+    w.key("mm_id");
+    if (staff) w.null();
+    else w.value(program().mms[role.mm].id);
+    w.end_object();
+    return json_response(200, w.take());
+  }
   if (endpoint == "report") {
     if (!staff) return forbidden();
     return report_response();

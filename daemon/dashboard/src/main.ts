@@ -5,7 +5,7 @@
 import "./style.css";
 import { ApiError, Stream, forgetToken, request, saveToken, savedToken, type StreamState } from "./api";
 import { badge, el, fill, time } from "./dom";
-import type { History, MmList, Update } from "./types";
+import type { History, Update } from "./types";
 import type { Api, View } from "./view";
 import { MarketsView } from "./views/markets";
 import { MmView } from "./views/mm";
@@ -14,8 +14,9 @@ import { ProgramView } from "./views/program";
 const app = document.getElementById("app")!;
 let session: Session | null = null;
 
-// Who the token is, as far as the page needs: staff (ops or risk: every MM) or one MM.
-type Who = { kind: "staff" } | { kind: "mm"; mmId: string };
+// Who the token is (GET /v1/whoami): ops and risk see every MM, an MM only itself.
+type Who = { kind: "ops" } | { kind: "risk" } | { kind: "mm"; mmId: string };
+interface WhoAmI { role: "ops" | "risk" | "mm"; mm_id: string | null }
 
 function showTokenForm(message = "", tone: "error" | "info" = "error"): void {
   session?.stop();
@@ -122,24 +123,19 @@ class Session {
     return null;
   }
 
-  // The API has no "who am I": /v1/report answers ops and risk and refuses an MM token
-  // (403); an MM then finds its own id as the only row of /v1/mms.
   private async whoIs(): Promise<Who> {
-    try {
-      await this.api.get("/v1/report");
-      return { kind: "staff" };
-    } catch (e) {
-      if (!(e instanceof ApiError && e.failure.kind === "forbidden")) throw e;
-    }
-    const list = await this.api.get<MmList>("/v1/mms");
-    if (list.mms.length !== 1) throw new Error("This token sees no market maker of its own.");
-    return { kind: "mm", mmId: list.mms[0].mm_id };
+    const me = await this.api.get<WhoAmI>("/v1/whoami");
+    if (me.role === "mm" && me.mm_id) return { kind: "mm", mmId: me.mm_id };
+    if (me.role === "ops" || me.role === "risk") return { kind: me.role };
+    throw new Error(`The daemon answered an unknown role: ${me.role}.`);
   }
 
+  // Each role lands on its own view: an MM on its standing, risk on market liquidity,
+  // ops on the whole program (with the snapshot button, which only ops may use).
   private buildShell(who: Who): void {
-    this.views = who.kind === "mm"
-      ? [new MmView(this.api, who.mmId), new MarketsView()]
-      : [new ProgramView(this.api), new MarketsView()];
+    this.views = who.kind === "mm" ? [new MmView(this.api, who.mmId), new MarketsView()]
+      : who.kind === "risk" ? [new MarketsView(), new ProgramView(this.api, false)]
+      : [new ProgramView(this.api, true), new MarketsView()];
     const tabs = el("nav", { class: "tabs" },
       ...this.views.map((v) => el("a", { href: `#${v.id}`, "data-tab": v.id }, v.title)));
     const forget = el("button", { type: "button", class: "forget", onclick: () => {
@@ -150,7 +146,7 @@ class Session {
       el("header", {},
         el("h1", {}, "mmscore"),
         tabs,
-        el("span", { class: "who", "data-who": who.kind }, who.kind === "mm" ? `MM ${who.mmId}` : "ops / risk"),
+        el("span", { class: "who", "data-who": who.kind }, who.kind === "mm" ? `MM ${who.mmId}` : who.kind),
         this.connection, this.health, this.asOf, forget),
       this.banner,
       el("main", {}, ...this.views.map((v) => v.root)));

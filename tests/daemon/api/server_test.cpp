@@ -45,7 +45,7 @@ TEST_CASE("access matrix: every role against every endpoint over a socket") {
       {"markets", "GET", "/v1/markets"},      {"markets/SOL_USDC", "GET", "/v1/markets/SOL_USDC"},
       {"snapshots", "POST", "/v1/snapshots"}, {"stream", "GET", "/v1/stream"},
       {"history", "GET", "/v1/history"},      {"metrics", "GET", "/metrics"},
-      {"/", "GET", "/"}};
+      {"whoami", "GET", "/v1/whoami"},        {"/", "GET", "/"}};
   // Rows: endpoints; columns: callers in the order above.
   const std::map<std::string, std::vector<int>> expected = {
       {"health", {200, 200, 200, 200, 200, 200}},
@@ -58,6 +58,7 @@ TEST_CASE("access matrix: every role against every endpoint over a socket") {
       {"stream", {101, 101, 101, 101, 401, 401}},
       {"history", {200, 200, 200, 200, 401, 401}},
       {"metrics", {200, 200, 403, 403, 401, 401}},
+      {"whoami", {200, 200, 200, 200, 401, 401}},
       {"/", {200, 200, 200, 200, 200, 200}},
   };
   for (const Endpoint& e : endpoints) {
@@ -105,6 +106,10 @@ TEST_CASE("responses: bodies, content types, cache headers, WWW-Authenticate") {
   CHECK(http_get(s.port(), "/v1/mms/zeta", kOpsToken).status == 404);
   CHECK(http_get(s.port(), "/v1/mms/gamma", kRiskToken).status == 200);
   CHECK(http_get(s.port(), "/v1/markets/DOGE_USDC", kAlphaToken).status == 404);
+  CHECK(http_get(s.port(), "/v1/whoami", kOpsToken).body == R"({"role":"ops","mm_id":null})");
+  CHECK(http_get(s.port(), "/v1/whoami", kRiskToken).body == R"({"role":"risk","mm_id":null})");
+  CHECK(http_get(s.port(), "/v1/whoami", kBetaToken).body == R"({"role":"mm","mm_id":"beta"})");
+  CHECK(http_request(s.port(), "POST", "/v1/whoami", kOpsToken).status == 405);
   const HttpResult mms = http_get(s.port(), "/v1/mms", kBetaToken);
   REQUIRE(mms.status == 200);
   CHECK(parse_json(mms.body)["mms"].size() == 1);

@@ -288,16 +288,20 @@ try {
     await page.context().close();
   });
 
-  await check("risk: the markets view shows markets with per-MM rows", async () => {
+  await check("risk: lands on the markets view, with per-MM rows; no snapshot button", async () => {
     const page = await newPage();
     await enterToken(page, tokens.risk);
-    await page.waitForSelector("[data-tab=markets]");
-    await page.click("[data-tab=markets]");
+    // No click: risk's first view is market liquidity.
     await page.waitForSelector("[data-view=markets]:not([hidden]) tr[data-market=BTC_USDC_PERP]");
+    const who = await textOf(page, "header .who");
+    if (who.trim() !== "risk") throw new Error(`header shows "${who}" for the risk token`);
     for (const id of ALL_MMS) await page.waitForSelector(`[data-view=markets] tr[data-mm=${id}]`);
     const markets = await page.$$eval("[data-view=markets] tr.market-row", (rows) => rows.length);
     if (markets !== 9) throw new Error(`expected the demo's 9 markets, saw ${markets}`);
     await screenshot(page, "risk-markets");
+    await page.click("[data-tab=program]");
+    await page.waitForSelector("[data-view=program]:not([hidden]) tr[data-mm=alpha]");
+    if (await page.$("button.snapshot")) throw new Error("risk is offered the snapshot button (ops only)");
     if (page.errors.length) throw new Error(`page errors: ${page.errors.join("; ")}`);
     await page.context().close();
   });

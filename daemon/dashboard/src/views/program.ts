@@ -1,5 +1,5 @@
 // "Whole program" (the ops view): every MM's standing, the pool and what is unallocated,
-// feed health, and a button that writes a report snapshot (POST /v1/snapshots, ops only).
+// feed health, and for ops a button that writes a report snapshot (POST /v1/snapshots).
 // Only shown for tokens that may read /v1/report (ops and risk).
 import { ApiError } from "../api";
 import { ChartGroup, MM_CHARTS } from "../charts";
@@ -25,13 +25,15 @@ export class ProgramView implements View {
   private readonly reportRefresh = new Throttle(10_000, () => this.loadReport());
   private readonly detailRefresh = new Throttle(3000, () => this.loadDetail());
 
-  constructor(private readonly api: Api) {
-    const snapshot = el("button", { type: "button", class: "snapshot", onclick: () => this.snapshot(snapshot) },
-      "Write report snapshot");
+  constructor(private readonly api: Api, canSnapshot: boolean) {
+    const snapshot = canSnapshot
+      ? el("button", { type: "button", class: "snapshot", onclick: () => this.snapshot(snapshot!) },
+        "Write report snapshot")
+      : null;
     this.root = el("div", { class: "view", "data-view": this.id },
       el("h2", {}, "Whole program"),
       this.summary,
-      el("div", { class: "actions" }, snapshot, this.snapshotResult),
+      snapshot ? el("div", { class: "actions" }, snapshot, this.snapshotResult) : null,
       el("h3", {}, "Feed health"), this.health,
       el("h3", {}, "Market makers"),
       el("p", { class: "muted" }, "Select a row for that MM's full standing."),
