@@ -146,14 +146,19 @@ void EngineLoop::run(const std::atomic<bool>& stop) {
     on_idle(now);
     if (n > 0) continue;
     if (stop.load(std::memory_order_acquire)) break;
-    if (options_.spin_before_sleep > 0 && spin_for_message(now + options_.spin_before_sleep)) continue;
+    // Until the next thing on_idle() must do: publish, snapshot deadline.
+    TimeUs sleep = std::min(kMaxSleep, next_publish_ - now);
+    if (auto deadline = engine_.next_deadline()) sleep = std::min(sleep, *deadline - now + 1);
+    if (options_.spin_before_sleep > 0) {
+      const TimeUs spin = std::min(options_.spin_before_sleep, sleep);
+      if (spin_for_message(now + spin) || spin == sleep) continue;
+      sleep -= spin;
+    }
     const uint32_t token = ring_.wakeup().prepare();
     if (ring_.peek(m) || stop.load(std::memory_order_acquire)) {
       ring_.wakeup().cancel();
       continue;
     }
-    TimeUs sleep = std::min(kMaxSleep, next_publish_ - now);
-    if (auto deadline = engine_.next_deadline()) sleep = std::min(sleep, *deadline - now + 1);
     ring_.wakeup().wait(token, std::max<TimeUs>(sleep, 1));
   }
   if (journal_) journal_->flush();
