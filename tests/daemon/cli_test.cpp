@@ -11,6 +11,8 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+
+#include "tests/support/temp_dir.h"
 #include <sstream>
 #include <thread>
 
@@ -20,12 +22,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string temp_dir() {
-  std::random_device rd;
-  auto dir = fs::temp_directory_path() / ("mmscore-cli-" + std::to_string(rd()));
-  fs::create_directories(dir);
-  return dir.string();
-}
+std::string temp_dir() { return test_support::temp_dir("cli"); }
 
 std::string slurp(const std::string& path) {
   std::ifstream in(path);

@@ -9,17 +9,12 @@
 #include "core/report_format.h"
 #include "daemon/engine_loop.h"
 #include "feeds/journal_replay.h"
+#include "tests/support/temp_dir.h"
 
 using namespace mm;
+using test_support::temp_dir;
 
 namespace {
-
-std::string temp_dir(const char* tag) {
-  std::random_device rd;
-  auto dir = std::filesystem::temp_directory_path() / ("mmscore-" + std::string(tag) + "-" + std::to_string(rd()));
-  std::filesystem::create_directories(dir);
-  return dir.string();
-}
 
 Program program() {
   Program p;

@@ -21,6 +21,7 @@
 #include "feeds/journal_replay.h"
 #include "feeds/net/exchange_client.h"
 #include "feeds/sim/sim_server.h"
+#include "tests/support/temp_dir.h"
 #include "tests/support/test_tls.h"
 
 using namespace mm;
@@ -69,12 +70,7 @@ const char* kFaults =
     "gap:SOL_USDC@1500ms,stale_depth@2900ms,drop_public@3s,drop_private:alpha/main@4s,delay_rest:1s@4s,"
     "malformed@5s,gap:ETH_USDC@6s";
 
-std::string temp_dir() {
-  std::random_device rd;
-  auto dir = std::filesystem::temp_directory_path() / ("mmscore-live-" + std::to_string(rd()));
-  std::filesystem::create_directories(dir);
-  return dir.string();
-}
+std::string temp_dir() { return test_support::temp_dir("live"); }
 
 std::string without_as_of(std::string json) {
   const auto at = json.find("\"as_of\"");

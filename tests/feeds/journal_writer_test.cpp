@@ -9,8 +9,10 @@
 #include "feeds/journal_replay.h"
 #include "feeds/journal_writer.h"
 #include "feeds/record_parser.h"
+#include "tests/support/temp_dir.h"
 
 using namespace mm;
+using test_support::temp_dir;
 
 namespace {
 Program one_market_program() {
@@ -23,13 +25,6 @@ Program one_market_program() {
   p.mms.push_back(MmSpec{"alpha", YearMonth{2026, 1}, {"main", "hedge"}});
   p.index();
   return p;
-}
-
-std::string temp_dir(const char* tag) {
-  std::random_device rd;
-  auto dir = std::filesystem::temp_directory_path() / ("mmscore-" + std::string(tag) + "-" + std::to_string(rd()));
-  std::filesystem::create_directories(dir);
-  return dir.string();
 }
 
 std::vector<std::string> read_lines(const std::string& path) {

@@ -8,6 +8,7 @@
 
 #include "core/scoring.h"
 #include "daemon/api/api_core.h"
+#include "tests/support/temp_dir.h"
 
 namespace api_test {
 
@@ -144,12 +145,7 @@ std::unique_ptr<PublishedState> make_healthy_state(const Program& p, TimeUs publ
   return s;
 }
 
-std::string temp_dir() {
-  std::random_device rd;
-  auto dir = std::filesystem::temp_directory_path() / ("mmscore-api-" + std::to_string(rd()) + std::to_string(rd()));
-  std::filesystem::create_directories(dir);
-  return dir.string();
-}
+std::string temp_dir() { return test_support::temp_dir("api"); }
 
 void write_file(const std::string& path, const std::string& text) {
   const std::string tmp = path + ".tmp";

@@ -151,9 +151,14 @@ TEST_CASE("metrics: Prometheus text with the published figures") {
   // Latency: 500 ns, 1.5 us, 3 us, 20 us, 2 ms.
   CHECK(value(m, "mmscore_engine_latency_seconds_count") == 5);
   CHECK(value(m, "mmscore_engine_latency_seconds_sum") == Approx(0.002025));
-  std::map<double, double> buckets;
-  for (const Sample& b : m)
-    if (b.name == "mmscore_engine_latency_seconds_bucket") buckets[std::strtod(b.labels.at("le").c_str(), nullptr)] = b.value;
+  // Cumulative bucket counts of a histogram, by upper bound.
+  const auto buckets_of = [&](const std::string& name) {
+    std::map<double, double> out;
+    for (const Sample& b : m)
+      if (b.name == name + "_bucket") out[std::strtod(b.labels.at("le").c_str(), nullptr)] = b.value;
+    return out;
+  };
+  const std::map<double, double> buckets = buckets_of("mmscore_engine_latency_seconds");
   CHECK(buckets.at(1e-6) == 1);
   CHECK(buckets.at(2.5e-6) == 2);
   CHECK(buckets.at(5e-6) == 3);
@@ -164,9 +169,7 @@ TEST_CASE("metrics: Prometheus text with the published figures") {
   // Service time: 800 ns, 900 ns, 4 us.
   CHECK(value(m, "mmscore_engine_service_seconds_count") == 3);
   CHECK(value(m, "mmscore_engine_service_seconds_sum") == Approx(0.0000057));
-  std::map<double, double> service;
-  for (const Sample& b : m)
-    if (b.name == "mmscore_engine_service_seconds_bucket") service[std::strtod(b.labels.at("le").c_str(), nullptr)] = b.value;
+  const std::map<double, double> service = buckets_of("mmscore_engine_service_seconds");
   CHECK(service.at(1e-6) == 2);
   CHECK(service.at(2.5e-6) == 2);
   CHECK(service.at(5e-6) == 3);
