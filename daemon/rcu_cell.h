@@ -1,8 +1,11 @@
 // One writer publishes immutable values; many readers use the latest one, without
 // locks on either side. Two-epoch read-copy-update: a reader registers in the current
-// epoch while it looks at the value; the writer swaps the pointer, flips the epoch,
-// and frees an old value only once nobody registered in its epoch remains. The writer
-// never waits: a value still in use is simply freed at a later publish.
+// epoch while it looks at the value; the writer swaps the pointer, then flips the epoch.
+// A reader whose registration completed after a flip loads a newer pointer, so a value
+// retired at a flip can only be held by readers registered before it, in either epoch
+// (a slow reader may stay registered across several flips). It is freed once each of
+// the two counters has been seen at zero since that flip. The writer never waits: a
+// value still in use is simply freed at a later publish.
 #pragma once
 
 #include <atomic>
@@ -25,11 +28,11 @@ class RcuCell {
 
   // Writer (one thread).
   void publish(std::unique_ptr<T> value) {
-    reclaim();  // before the flip: older epochs had a whole period to drain
+    reclaim();  // values retired at earlier flips had a whole period to drain
     T* old = current_.exchange(value.release(), std::memory_order_seq_cst);
     const uint32_t e = epoch_.load(std::memory_order_relaxed);
     epoch_.store(e ^ 1, std::memory_order_seq_cst);
-    if (old) retired_.push_back({old, e});
+    if (old) retired_.push_back({old, {false, false}});
   }
 
   // Reader (any thread): calls f(const T&) with the latest value, or f is not called
@@ -54,19 +57,19 @@ class RcuCell {
  private:
   struct Retired {
     T* value;
-    uint32_t epoch;  // readers registered in this epoch may still see it
+    bool drained[2];  // readers_[e] was seen at zero since the value was retired
   };
-  // A value retired in epoch e is unreachable for readers that register later (they
-  // load the newer pointer); it is safe once readers_[e] is zero while e is not current.
+  // Every observation here comes after the flip that retired each value: a zero count
+  // means every reader registered in that epoch before the flip has left.
   void reclaim() {
-    const uint32_t now = epoch_.load(std::memory_order_relaxed);
+    const bool zero[2] = {readers_[0].load(std::memory_order_seq_cst) == 0,
+                          readers_[1].load(std::memory_order_seq_cst) == 0};
     size_t keep = 0;
     for (auto& r : retired_) {
-      if (r.epoch != now && readers_[r.epoch].load(std::memory_order_seq_cst) == 0) {
-        delete r.value;
-      } else {
-        retired_[keep++] = r;
-      }
+      r.drained[0] |= zero[0];
+      r.drained[1] |= zero[1];
+      if (r.drained[0] && r.drained[1]) delete r.value;
+      else retired_[keep++] = r;
     }
     retired_.resize(keep);
   }
