@@ -36,9 +36,11 @@ EngineLoop::EngineLoop(const Program& program, InboundRing& ring, JournalWriter*
       engine_(program, this),
       parser_(program) {}
 
-bool EngineLoop::restore(const std::vector<std::string>& files, std::string& error) {
+bool EngineLoop::restore(const std::vector<std::string>& files, std::string& error,
+                         std::function<bool()> should_stop) {
   restoring_ = true;
   JournalReplayer replayer(program_, engine_);
+  if (should_stop) replayer.stop_when(std::move(should_stop));
   replayer.on_refusal([](const std::string& file, uint64_t line, std::string_view reason) {
     spdlog::warn("restore: {}:{}: refused: {}", file, line, reason);
   });
@@ -177,7 +179,7 @@ std::string EngineLoop::write_running_report(std::string& error) {
     return {};
   }
   return write_report_files(options_.report_dir, program_, score_month(program_, engine_.month(), false), false,
-                            error);
+                            error, ReplaceReport::unless_final);
 }
 
 void EngineLoop::publish_now() {
@@ -230,6 +232,7 @@ void EngineLoop::scorer_loop() {
 
 void EngineLoop::month_closed(const MonthState& state) {
   ++months_closed_;
+  next_publish_ = 0;  // readers (and snapshots) move to the new month at once
   const Report report = score_month(program_, state, true);
   // A restore never rewrites a frozen month: the config may have changed since.
   if (restoring_ && std::filesystem::exists(std::filesystem::path(options_.report_dir) /

@@ -52,7 +52,10 @@ class EngineLoop final : public EngineObserver {
   // Before going live: replay the daemon's own journal files to restore this month's
   // state. Sources still connected at the end (a crash) are journaled as disconnected
   // at the last recorded time, so the downtime counts as unobserved, not as quoted.
-  bool restore(const std::vector<std::string>& files, std::string& error);
+  // `should_stop` is asked now and then (a long restore must still obey SIGTERM); a
+  // stop returns false.
+  bool restore(const std::vector<std::string>& files, std::string& error,
+               std::function<bool()> should_stop = {});
 
   // Engine thread main loop. Returns when `stop` is set and the ring is drained.
   void run(const std::atomic<bool>& stop);

@@ -8,11 +8,18 @@
 
 namespace mm {
 
+// What a write may replace. The daemon writes running reports from two threads (the API's
+// snapshot, the stop) while the engine may be writing a month's final report: a running
+// report must never replace a final one.
+enum class ReplaceReport { always, unless_final };
+
 // Writes DIR/report-YYYY-MM.json (and .csv when asked). Returns the JSON path, or an
 // error message through `error` (and an empty path).
 std::string write_report_files(const std::string& dir, const Program& program, const Report& report, bool csv,
-                               std::string& error);
+                               std::string& error, ReplaceReport replace = ReplaceReport::always);
 bool ensure_directory(const std::string& dir, std::string& error);
 bool write_file_atomic(const std::string& path, const std::string& content, std::string& error);
+// Whether PATH holds a report with "final": true (false when absent or unreadable).
+bool is_final_report_file(const std::string& path);
 
 }  // namespace mm

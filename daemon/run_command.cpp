@@ -140,7 +140,20 @@ int run_command(int argc, char** argv) {
   ClientRequests requests(client);
   EngineLoop loop(program, ring, journal.get(), &requests, published,
                   EngineLoopOptions{kUsPerSecond, settings.report.dir, settings.feed.engine_spin_us});
-  if (!loop.restore(restore_files, error)) {
+  // SIGINT/SIGTERM during a long restore: stop at once, write nothing (the state is
+  // incomplete), exit 0; the journal files stay for the next start.
+  bool stopped_in_restore = false;
+  const auto stop_pending = [&] {
+    sigset_t pending;
+    sigpending(&pending);
+    return stopped_in_restore = sigismember(&pending, SIGTERM) == 1 || sigismember(&pending, SIGINT) == 1;
+  };
+  if (!loop.restore(restore_files, error, stop_pending)) {
+    if (stopped_in_restore) {
+      spdlog::info("stopped by a signal while restoring ({}); no report written", error);
+      if (journal) journal->close();
+      return kExitOk;
+    }
     std::fprintf(stderr, "mmscore run: restore: %s\n", error.c_str());
     return kExitUsage;
   }
@@ -160,7 +173,7 @@ int run_command(int argc, char** argv) {
       err = "no record processed yet: nothing to report";
       return {};
     }
-    return write_report_files(settings.report.dir, program, *report, false, err);
+    return write_report_files(settings.report.dir, program, *report, false, err, ReplaceReport::unless_final);
   };
   api::ApiServer api_server(api::api_options(settings.api), sources);
   if (!api_server.start(error)) {

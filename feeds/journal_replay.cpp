@@ -29,7 +29,12 @@ bool JournalReplayer::replay_file(const std::string& path, std::string& error) {
       if (refusal_) refusal_(path, reader.line_number(), out.reason);
     }
     // Checking the clock is cheap but not free: look every 64k records.
-    if (progress_ && (file_records & 0xffff) == 0 && Clock::now() >= next_progress) {
+    if ((file_records & 0xffff) != 0) continue;
+    if (should_stop_ && should_stop_()) {
+      error = path + ": stopped at line " + std::to_string(reader.line_number());
+      return false;
+    }
+    if (progress_ && Clock::now() >= next_progress) {
       next_progress = Clock::now() + progress_every_;
       const double secs = std::chrono::duration<double>(Clock::now() - started).count();
       progress_({&path, file_records, reader.bytes_consumed(), reader.file_size(), secs});

@@ -38,7 +38,10 @@ class JournalReplayer {
     progress_every_ = every;
   }
 
-  // False on an I/O error (message in `error`); refused records are not errors.
+  // Asked every 64k records; when it says true, replay_file stops and returns false.
+  void stop_when(std::function<bool()> should_stop) { should_stop_ = std::move(should_stop); }
+
+  // False on an I/O error or a stop (message in `error`); refused records are not errors.
   bool replay_file(const std::string& path, std::string& error);
   uint64_t records() const { return records_; }
 
@@ -48,6 +51,7 @@ class JournalReplayer {
   Record record_;
   RefusalSink refusal_;
   ProgressSink progress_;
+  std::function<bool()> should_stop_;
   std::chrono::milliseconds progress_after_{0}, progress_every_{0};
   uint64_t records_ = 0;
 };

@@ -142,3 +142,32 @@ TEST_CASE("engine loop: parse, apply, journal in order; the journal replays to t
   CHECK(replayed.tick_mode());
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("engine loop: a restore stops when asked (SIGTERM during a long restart)") {
+  const std::string dir = temp_dir("restore-stop");
+  const Program p = program();
+  const std::string file = dir + "/journal-20260301T000000.000000Z.ndjson";
+  {
+    std::ofstream out(file);
+    const TimeUs t0 = 1'772'323'200'000'000;  // 2026-03-01T00:00:00Z
+    for (int i = 0; i < 200'000; ++i)
+      out << R"({"ts":)" << t0 + i << R"(,"src":"public","event":")" << (i % 2 ? "disconnected" : "connected")
+          << "\"}\n";
+  }
+  InboundRing ring(1 << 20);
+  Requests requests;
+  RcuCell<PublishedState> published;
+  EngineLoop loop(p, ring, nullptr, &requests, published, EngineLoopOptions{100'000, dir + "/reports"});
+  int asked = 0;
+  std::string error;
+  CHECK_FALSE(loop.restore({file}, error, [&] { return ++asked == 2; }));  // asked every 65,536 records
+  CHECK(asked == 2);
+  CHECK(error == file + ": stopped at line 131072");
+  CHECK(loop.engine().month().input.records == 131'072);
+
+  // Not asked to stop: the whole file.
+  EngineLoop again(p, ring, nullptr, &requests, published, EngineLoopOptions{100'000, dir + "/reports"});
+  REQUIRE(again.restore({file}, error, [] { return false; }));
+  CHECK(again.engine().month().input.records == 200'000);
+  std::filesystem::remove_all(dir);
+}

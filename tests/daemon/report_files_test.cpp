@@ -1,0 +1,86 @@
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "core/report_format.h"
+#include "daemon/report_files.h"
+#include "tests/support/temp_dir.h"
+
+using namespace mm;
+
+namespace {
+Program one_mm_program() {
+  Program p;
+  MarketSpec m;
+  m.symbol = "SOL_USDC";
+  m.category = Category::spot;
+  m.quote = "USDC";
+  p.markets.push_back(m);
+  p.mms.push_back(MmSpec{"alpha", YearMonth{2026, 1}, {"main"}});
+  p.index();
+  return p;
+}
+
+Report report(bool final, TimeUs as_of) {
+  Report r;
+  r.month = YearMonth{2026, 3};
+  r.final = final;
+  r.as_of = as_of;
+  return r;
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+}  // namespace
+
+TEST_CASE("report files: a running report never replaces the month's final one") {
+  const std::string dir = test_support::temp_dir("reports");
+  const Program p = one_mm_program();
+  const std::string path = dir + "/report-2026-03.json";
+  std::string error;
+
+  // Running over running: replaced.
+  REQUIRE(write_report_files(dir, p, report(false, 1'000'000), false, error, ReplaceReport::unless_final) == path);
+  CHECK_FALSE(is_final_report_file(path));
+  REQUIRE(write_report_files(dir, p, report(false, 2'000'000), false, error, ReplaceReport::unless_final) == path);
+  CHECK(slurp(path) == report_json(p, report(false, 2'000'000)));
+
+  // The month closes: the final report replaces the running one.
+  REQUIRE(write_report_files(dir, p, report(true, 3'000'000), false, error) == path);
+  CHECK(is_final_report_file(path));
+  const std::string final_json = slurp(path);
+
+  // A late snapshot of the old month is refused and leaves the final report alone.
+  CHECK(write_report_files(dir, p, report(false, 2'500'000), false, error, ReplaceReport::unless_final).empty());
+  CHECK(error == path + ": the month is closed; its final report is kept");
+  CHECK(slurp(path) == final_json);
+  // Replay (always) may rewrite it; a final report may replace a final one.
+  CHECK(write_report_files(dir, p, report(true, 4'000'000), false, error, ReplaceReport::unless_final) == path);
+  CHECK(write_report_files(dir, p, report(false, 5'000'000), false, error) == path);
+  CHECK_FALSE(is_final_report_file(path));
+
+  // Concurrent writers: every file is whole, no temp file is left behind.
+  std::vector<std::thread> writers;
+  for (int t = 0; t < 4; ++t)
+    writers.emplace_back([&, t] {
+      std::string e;
+      for (int i = 0; i < 50; ++i) write_report_files(dir, p, report(false, 6'000'000 + t * 100 + i), false, e);
+    });
+  for (auto& w : writers) w.join();
+  const std::string last = slurp(path);
+  bool whole = false;
+  for (int t = 0; t < 4 && !whole; ++t)
+    for (int i = 0; i < 50 && !whole; ++i) whole = last == report_json(p, report(false, 6'000'000 + t * 100 + i));
+  CHECK(whole);
+  size_t files = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) files += e.is_regular_file();
+  CHECK(files == 1);
+  std::filesystem::remove_all(dir);
+}
