@@ -1,5 +1,6 @@
 // mmscore simulate: the exchange simulator as a standalone server (tests, demos, load).
 #include <cerrno>
+#include <charconv>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -54,10 +55,13 @@ int simulate_command(int argc, char** argv) {
     }
     return true;
   };
-  double seed = double(settings.simulator.seed), rate = settings.simulator.events_per_second, duration = 0;
-  if (!number("--seed", seed) || !number("--rate", rate) || !number("--duration", duration))
-    return fail("--seed, --rate and --duration take positive numbers");
-  settings.simulator.seed = uint64_t(seed);
+  double rate = settings.simulator.events_per_second, duration = 0;
+  if (!number("--rate", rate) || !number("--duration", duration))
+    return fail("--rate and --duration take positive numbers");
+  if (auto v = args.get("--seed")) {  // any 64-bit unsigned integer, exactly
+    const auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), settings.simulator.seed);
+    if (ec != std::errc() || end != v->data() + v->size()) return fail("--seed takes an integer from 0 to 2^64-1");
+  }
 
   sim::SimServerOptions o;
   o.listen = args.get("--listen").value_or(settings.simulator.listen);

@@ -90,6 +90,10 @@ TEST_CASE("cli: unusable arguments, unreadable files and config errors exit 2 wi
   CHECK_THAT(err, Catch::Contains("/nonexistent.ndjson"));
   CHECK(run({"replay", "--bogus"}, &err) == 2);
   CHECK_THAT(err, Catch::Contains("unknown option --bogus"));
+  for (const char* seed : {"1.5", "-1", "18446744073709551616", "x"}) {
+    CHECK(run({"simulate", "--config", kExample, "--listen", "127.0.0.1:0", "--seed", seed}, &err) == 2);
+    CHECK_THAT(err, Catch::Contains("--seed takes an integer from 0 to 2^64-1"));
+  }
 
   const std::string dir = temp_dir();
   std::string bad = slurp(kExample);

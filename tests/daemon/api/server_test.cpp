@@ -45,7 +45,9 @@ TEST_CASE("access matrix: every role against every endpoint over a socket") {
       {"markets", "GET", "/v1/markets"},      {"markets/SOL_USDC", "GET", "/v1/markets/SOL_USDC"},
       {"snapshots", "POST", "/v1/snapshots"}, {"stream", "GET", "/v1/stream"},
       {"history", "GET", "/v1/history"},      {"metrics", "GET", "/metrics"},
-      {"whoami", "GET", "/v1/whoami"},        {"/", "GET", "/"}};
+      {"whoami", "GET", "/v1/whoami"},        {"/", "GET", "/"},
+      {"mms", "GET", "/v1/mms"},              {"mms/zeta", "GET", "/v1/mms/zeta"},
+      {"HEAD report", "HEAD", "/v1/report"},  {"HEAD mms/beta", "HEAD", "/v1/mms/beta"}};
   // Rows: endpoints; columns: callers in the order above.
   const std::map<std::string, std::vector<int>> expected = {
       {"health", {200, 200, 200, 200, 200, 200}},
@@ -59,6 +61,10 @@ TEST_CASE("access matrix: every role against every endpoint over a socket") {
       {"history", {200, 200, 200, 200, 401, 401}},
       {"metrics", {200, 200, 403, 403, 401, 401}},
       {"whoami", {200, 200, 200, 200, 401, 401}},
+      {"mms", {200, 200, 200, 200, 401, 401}},
+      {"mms/zeta", {404, 404, 403, 403, 401, 401}},  // unknown id: an MM cannot tell it from another's
+      {"HEAD report", {200, 200, 403, 403, 401, 401}},
+      {"HEAD mms/beta", {200, 200, 403, 200, 401, 401}},
       {"/", {200, 200, 200, 200, 200, 200}},
   };
   for (const Endpoint& e : endpoints) {
@@ -68,7 +74,7 @@ TEST_CASE("access matrix: every role against every endpoint over a socket") {
     }
   }
   const mm::api::ApiStatsSnapshot stats = s.server->stats();
-  CHECK(stats.requests_for("report", 403) == 2);
+  CHECK(stats.requests_for("report", 403) == 4);  // GET and HEAD by alpha and beta
   CHECK(stats.requests_for("stream", 101) == 4);
   CHECK(stats.requests_for("metrics", 401) == 2);
 }
