@@ -81,6 +81,9 @@ void EngineLoop::process(Inbound& m) {
         engine_.apply(record_);
       } else {
         engine_.reject();
+        ++(m.kind == InboundKind::rest                ? refused_.rest_bodies
+           : m.source.kind == SourceKind::market ? refused_.public_frames
+                                                 : refused_.private_frames);
         if (ts - refusal_log_window_ > 60 * kUsPerSecond) {
           refusal_log_window_ = ts;
           refusals_logged_ = 0;
@@ -207,6 +210,7 @@ void EngineLoop::publish_now() {
   s->ring_oversize = ring_.oversize_refusals();
   if (journal_) s->journal = journal_->stats();
   s->months_closed = months_closed_;
+  s->refused = refused_;
   {
     std::lock_guard lock(publish_mutex_);
     pending_ = std::move(job);

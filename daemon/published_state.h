@@ -17,6 +17,11 @@ struct AccountStatus {
   bool in_sync = false;
 };
 
+// Live input the parser refused (malformed, wrong shape), by where it came from.
+struct RefusedBySource {
+  uint64_t public_frames = 0, private_frames = 0, rest_bodies = 0;
+};
+
 struct PublishedState {
   TimeUs published_at = 0;  // wall clock
   bool started = false;     // the engine has seen a record
@@ -27,6 +32,7 @@ struct PublishedState {
   bool public_connected = false;
   std::vector<std::vector<AccountStatus>> accounts;  // [mm][account]
   EngineCounters counters;
+  RefusedBySource refused;  // since the daemon started (not the restored journal)
   LatencyHistogram latency;  // frame received -> state updated, ns
   LatencyHistogram service;  // taken off the ring -> state updated, ns (the engine's own work)
   uint64_t ring_used = 0, ring_capacity = 0, ring_full = 0, ring_oversize = 0;

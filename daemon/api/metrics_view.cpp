@@ -71,6 +71,11 @@ void engine_families(Builder& b, const MetricsInput& in, const PublishedState& s
   b.family("mmscore_engine_records_refused_total", "Records refused or not used, by reason", MetricType::Counter)
       .add(double(s.counters.rejected), {{"reason", "rejected"}})
       .add(double(s.counters.ignored), {{"reason", "ignored"}});
+  b.family("mmscore_engine_input_refused_total", "Live frames and REST bodies refused as malformed, by source",
+           MetricType::Counter)
+      .add(double(s.refused.public_frames), {{"source", "public"}})
+      .add(double(s.refused.private_frames), {{"source", "private"}})
+      .add(double(s.refused.rest_bodies), {{"source", "rest"}});
 
   const EngineCounters& c = s.counters;
   const std::pair<const char*, uint64_t> kinds[] = {

@@ -128,6 +128,9 @@ TEST_CASE("engine loop: parse, apply, journal in order; the journal replays to t
     CHECK(s.report.mms.size() == 1);
     CHECK(s.latency.count() == 10);
     CHECK(s.service.count() == 10);
+    CHECK(s.refused.public_frames == 1);  // "{not json"
+    CHECK(s.refused.private_frames == 0);
+    CHECK(s.refused.rest_bodies == 0);
   });
   CHECK(seen);
 

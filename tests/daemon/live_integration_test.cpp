@@ -192,6 +192,9 @@ void run_live(bool tls) {
   CHECK(c.depth_gaps >= 2);
   CHECK(c.depth_gaps + c.seeds_not_bridged >= 3);
   CHECK(c.rejected >= 2);           // the malformed frames, counted and refused whole
+  published.read([&](const PublishedState& s) {  // the last publish, at the engine's stop
+    CHECK(s.refused.public_frames + s.refused.private_frames + s.refused.rest_bodies == c.rejected);
+  });
   CHECK(c.snapshots >= 10);
 
   // Maker volume equals the simulator's ground truth for every fill the daemon could know.

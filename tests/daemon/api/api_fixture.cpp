@@ -125,6 +125,7 @@ std::unique_ptr<PublishedState> make_state(const Program& p, TimeUs published_at
   s->counters.records = 5000;
   s->counters.rejected = 3;
   s->counters.ignored = 40;
+  s->refused = RefusedBySource{2, 1, 0};
   s->counters.trades = 1200;
   s->counters.depth_gaps = 2;
   s->counters.seeds_synced = 5;

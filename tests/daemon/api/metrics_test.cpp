@@ -141,6 +141,9 @@ TEST_CASE("metrics: Prometheus text with the published figures") {
   CHECK(value(m, "mmscore_engine_events_total", {{"kind", "depth_gaps"}}) == 2);
   CHECK(value(m, "mmscore_engine_events_total", {{"kind", "seeds_synced"}}) == 5);
   CHECK(value(m, "mmscore_engine_records_refused_total", {{"reason", "rejected"}}) == 3);
+  CHECK(value(m, "mmscore_engine_input_refused_total", {{"source", "public"}}) == 2);
+  CHECK(value(m, "mmscore_engine_input_refused_total", {{"source", "private"}}) == 1);
+  CHECK(value(m, "mmscore_engine_input_refused_total", {{"source", "rest"}}) == 0);
   CHECK(value(m, "mmscore_ring_refusals_total", {{"reason", "full"}}) == 1);
   CHECK(value(m, "mmscore_ring_capacity_bytes") == 64 << 20);
   CHECK(value(m, "mmscore_journal_bytes_total") == 1234567);
