@@ -2,7 +2,7 @@
 # Load and isolation: 64 concurrent clients on GET /v1/report (wrk) against the daemon
 # running with its built-in simulator. Passes when wrk sees zero errors and the engine's
 # processed-records rate under load is within 10% of the rate without load; prints both
-# rates and the API's requests/s.
+# rates, the engine's mean latency in both phases, and the API's requests/s.
 #   api_load_test.sh MMSCORE_BINARY SOURCE_DIR [SECONDS]
 set -euo pipefail
 mmscore=$1 src=$2 secs=${3:-8}
@@ -42,24 +42,29 @@ done
 [[ -n $port ]] || { echo "daemon did not start"; cat "$dir/run.log"; exit 1; }
 sleep 3  # connected, books seeded, warm
 
-processed() {
+metric() {  # the value of one unlabelled series
   curl -sf -H "Authorization: Bearer $ops" "http://127.0.0.1:$port/metrics" |
-    awk '$1 == "mmscore_engine_records_processed_total" { printf "%d", $2 }'
+    awk -v name="$1" '$1 == name { printf "%.9f", $2 }'
 }
-rate_over() {  # records/s processed during $1 seconds
-  local a t0 b t1
-  a=$(processed); t0=$(date +%s.%N)
+# Over $1 seconds: records/s processed, and the mean frame-received -> state-updated
+# latency (the rate only shows an engine that falls behind; the latency shows it sooner).
+rate_over() {
+  local a t0 b t1 sum0 n0 sum1 n1
+  a=$(metric mmscore_engine_records_processed_total); t0=$(date +%s.%N)
+  sum0=$(metric mmscore_engine_latency_seconds_sum); n0=$(metric mmscore_engine_latency_seconds_count)
   sleep "$1"
-  b=$(processed); t1=$(date +%s.%N)
+  b=$(metric mmscore_engine_records_processed_total); t1=$(date +%s.%N)
+  sum1=$(metric mmscore_engine_latency_seconds_sum); n1=$(metric mmscore_engine_latency_seconds_count)
   echo "($b - $a) / ($t1 - $t0)" | bc -l
+  echo "($sum1 - $sum0) / ($n1 - $n0) * 1000000" | bc -l
 }
 
-idle_rate=$(rate_over "$secs")
+{ read -r idle_rate; read -r idle_us; } < <(rate_over "$secs")
 wrk -t2 -c64 -d$((secs + 4))s --latency -H "Authorization: Bearer $ops" \
   "http://127.0.0.1:$port/v1/report" > "$dir/wrk.txt" 2>&1 &
 wrk_pid=$!
 sleep 2
-load_rate=$(rate_over "$secs")
+{ read -r load_rate; read -r load_us; } < <(rate_over "$secs")
 wait "$wrk_pid"
 
 req_s=$(awk '/^Requests\/sec:/ { print $2 }' "$dir/wrk.txt")
@@ -70,6 +75,7 @@ drop=$(echo "(1 - $load_rate / $idle_rate) * 100" | bc -l)
 
 printf 'engine records/s without load: %.0f\n' "$idle_rate"
 printf 'engine records/s with 64 clients on /v1/report: %.0f (change %+.1f%%)\n' "$load_rate" "$(echo "-1 * $drop" | bc -l)"
+printf 'engine mean latency (received -> state updated): %.1f us without load, %.1f us with\n' "$idle_us" "$load_us"
 printf 'API: %s requests/s, p99 %s, non-2xx %s, socket errors %s\n' "$req_s" "$p99" "$non2xx" "$sock_err"
 
 fail=0
