@@ -17,6 +17,15 @@ constexpr TimeUs kMaxSleep = 50'000;   // wake at least this often: journal flus
 constexpr int kBatch = 256;            // messages between idle checks
 constexpr uint64_t kRefusalLogsPerMinute = 20;
 
+// Tells the core we are spinning (saves power, frees the sibling hyper-thread).
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+
 // Raw CR/LF become spaces, which JSON treats alike, so that the journal stays one
 // record per line and the replay parses exactly these bytes.
 void normalize_line_breaks(char* p, size_t n) {
@@ -130,7 +139,7 @@ bool EngineLoop::spin_for_message(TimeUs until) {
   do {
     for (int i = 0; i < 64; ++i) {
       if (ring_.peek(m)) return true;
-      __builtin_ia32_pause();
+      cpu_relax();
     }
   } while (realtime_now_us() < until);
   return false;

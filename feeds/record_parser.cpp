@@ -15,6 +15,8 @@ using simdjson::error_code;
 
 namespace {
 
+constexpr TimeUs kLatestJournalTime = 7'258'118'400'000'000;  // 2200-01-01T00:00:00Z in µs
+
 // Keys of a journal record (SCORING.md section 11); all others are skipped.
 enum RootKey : uint8_t { k_ts, k_src, k_account, k_tick, k_interval, k_event, k_path, k_frame, k_body, k_other };
 constexpr std::string_view kRootKeyNames[] = {"ts",       "src",   "account", "tick", "interval",
@@ -181,7 +183,12 @@ bool RecordParser::Impl::read_root_field(od::field& field, JournalRoot& root, Re
   od::value& v = field.value();
   const char* message = nullptr;
   switch (key) {
-    case k_ts: message = read_time(v, root.ts); break;
+    case k_ts:
+      message = read_time(v, root.ts);
+      // A time in ns (or any unit mix-up) would sweep the engine through tens of
+      // thousands of years of month ends: such a record is refused instead.
+      if (!message && root.ts >= kLatestJournalTime) message = "time after 2200-01-01 (expected microseconds)";
+      break;
     case k_src: message = read_string(v, root.src); break;
     case k_account: message = read_string(v, root.account); break;
     case k_tick: message = read_string(v, root.tick); break;

@@ -53,6 +53,12 @@ TEST_CASE("journal: ts rules", "[feeds][journal]") {
   expect_refused(h, R"({"ts":null,"src":"public","event":"connected"})",
                  "ts: expected an integer or a string of digits");
   expect_refused(h, R"({"ts":9223372036854775808,"src":"public","event":"connected"})", "ts: time too large");
+  // Nanoseconds by mistake (2026-09-02 in ns), and the first microsecond of 2200: refused.
+  expect_refused(h, R"({"ts":1788367469346470000,"src":"public","event":"connected"})",
+                 "ts: time after 2200-01-01 (expected microseconds)");
+  expect_refused(h, R"({"ts":7258118400000000,"src":"public","event":"connected"})",
+                 "ts: time after 2200-01-01 (expected microseconds)");
+  REQUIRE(h.journal(R"({"ts":7258118399999999,"src":"public","event":"connected"})").ok);
 }
 
 TEST_CASE("journal: mm sources, accounts, unknown mm or account", "[feeds][journal]") {
