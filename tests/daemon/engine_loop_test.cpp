@@ -9,6 +9,7 @@
 #include "core/report_format.h"
 #include "daemon/engine_loop.h"
 #include "feeds/journal_replay.h"
+#include "tests/support/one_market_program.h"
 #include "tests/support/temp_dir.h"
 
 using namespace mm;
@@ -17,15 +18,8 @@ using test_support::temp_dir;
 namespace {
 
 Program program() {
-  Program p;
-  MarketSpec m;
-  m.symbol = "SOL_USDC";
-  m.category = Category::spot;
-  m.quote = "USDC";
-  p.markets.push_back(m);
-  p.mms.push_back(MmSpec{"alpha", YearMonth{2026, 1}, {"main"}});
+  Program p = test_support::one_market_program();
   p.snapshot_interval = 200'000;  // 200 ms: several snapshots during the test
-  p.index();
   return p;
 }
 

@@ -7,23 +7,12 @@
 
 #include "core/report_format.h"
 #include "daemon/report_files.h"
+#include "tests/support/one_market_program.h"
 #include "tests/support/temp_dir.h"
 
 using namespace mm;
 
 namespace {
-Program one_mm_program() {
-  Program p;
-  MarketSpec m;
-  m.symbol = "SOL_USDC";
-  m.category = Category::spot;
-  m.quote = "USDC";
-  p.markets.push_back(m);
-  p.mms.push_back(MmSpec{"alpha", YearMonth{2026, 1}, {"main"}});
-  p.index();
-  return p;
-}
-
 Report report(bool final, TimeUs as_of) {
   Report r;
   r.month = YearMonth{2026, 3};
@@ -42,7 +31,7 @@ std::string slurp(const std::string& path) {
 
 TEST_CASE("report files: a running report never replaces the month's final one") {
   const std::string dir = test_support::temp_dir("reports");
-  const Program p = one_mm_program();
+  const Program p = test_support::one_market_program();
   const std::string path = dir + "/report-2026-03.json";
   std::string error;
 

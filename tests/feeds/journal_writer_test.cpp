@@ -9,23 +9,14 @@
 #include "feeds/journal_replay.h"
 #include "feeds/journal_writer.h"
 #include "feeds/record_parser.h"
+#include "tests/support/one_market_program.h"
 #include "tests/support/temp_dir.h"
 
 using namespace mm;
 using test_support::temp_dir;
 
 namespace {
-Program one_market_program() {
-  Program p;
-  MarketSpec m;
-  m.symbol = "SOL_USDC";
-  m.category = Category::spot;
-  m.quote = "USDC";
-  p.markets.push_back(m);
-  p.mms.push_back(MmSpec{"alpha", YearMonth{2026, 1}, {"main", "hedge"}});
-  p.index();
-  return p;
-}
+Program one_market_program() { return test_support::one_market_program({"main", "hedge"}); }
 
 std::vector<std::string> read_lines(const std::string& path) {
   std::ifstream in(path);
