@@ -247,9 +247,10 @@ void EngineLoop::month_closed(const MonthState& state) {
   ++months_closed_;
   next_publish_ = 0;  // readers (and snapshots) move to the new month at once
   const Report report = score_month(program_, state, true);
-  // A restore never rewrites a frozen month: the config may have changed since.
-  if (restoring_ && std::filesystem::exists(std::filesystem::path(options_.report_dir) /
-                                            (report_file_stem(report) + ".json"))) {
+  // A restore never rewrites a frozen month (the config may have changed since), but it
+  // does replace a running report left by a stop before the month ended.
+  if (restoring_ && is_final_report_file((std::filesystem::path(options_.report_dir) /
+                                          (report_file_stem(report) + ".json")).string())) {
     return;
   }
   std::string error;

@@ -8,6 +8,7 @@
 
 #include "core/report_format.h"
 #include "daemon/engine_loop.h"
+#include "daemon/report_files.h"
 #include "feeds/journal_replay.h"
 #include "tests/support/one_market_program.h"
 #include "tests/support/temp_dir.h"
@@ -166,5 +167,42 @@ TEST_CASE("engine loop: a restore stops when asked (SIGTERM during a long restar
   EngineLoop again(p, ring, nullptr, &requests, published, EngineLoopOptions{100'000, dir + "/reports"});
   REQUIRE(again.restore({file}, error, [] { return false; }));
   CHECK(again.engine().month().input.records == 200'000);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("engine loop: a restore writes a month's final report over a running one, never over a final one") {
+  const std::string dir = temp_dir("restore-final");
+  const Program p = program();
+  const std::string reports = dir + "/reports", file = dir + "/journal-20260228T000000.000000Z.ndjson";
+  {
+    std::ofstream out(file);
+    out << R"({"ts":1772236800000000,"src":"public","event":"connected"})" << "\n"   // 2026-02-28
+        << R"({"ts":1772323200000000,"src":"public","event":"connected"})" << "\n";  // 2026-03-01: Feb closes
+  }
+  std::filesystem::create_directories(reports);
+  const std::string feb = reports + "/report-2026-02.json";
+  Report running;
+  running.month = YearMonth{2026, 2};
+  std::ofstream(feb) << report_json(p, running);  // left by a stop before the month ended
+  REQUIRE_FALSE(is_final_report_file(feb));
+
+  InboundRing ring(1 << 20);
+  Requests requests;
+  RcuCell<PublishedState> published;
+  std::string error;
+  {
+    EngineLoop loop(p, ring, nullptr, &requests, published, EngineLoopOptions{100'000, reports});
+    REQUIRE(loop.restore({file}, error));
+  }
+  CHECK(is_final_report_file(feb));  // the running report was replaced
+
+  std::ofstream(feb) << "{\"month\": \"2026-02\", \"final\": true, \"mark\": 1}";
+  {
+    EngineLoop loop(p, ring, nullptr, &requests, published, EngineLoopOptions{100'000, reports});
+    REQUIRE(loop.restore({file}, error));
+  }
+  std::ifstream in(feb);
+  const std::string kept((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(kept == "{\"month\": \"2026-02\", \"final\": true, \"mark\": 1}");  // a final report is never rewritten
   std::filesystem::remove_all(dir);
 }
