@@ -230,6 +230,11 @@ void JournalWriter::close_file() {
 }
 
 void JournalWriter::write_out(const std::string& data) {
+  if (fd_ < 0 && !data.empty()) {  // no file (a rotation failed to open one): count the loss
+    std::lock_guard lock(mutex_);
+    ++stats_.write_errors;
+    return;
+  }
   size_t done = 0;
   while (done < data.size() && fd_ >= 0) {
     const ssize_t n = ::write(fd_, data.data() + done, data.size() - done);
