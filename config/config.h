@@ -35,6 +35,7 @@ struct FeedSettings {
   TimeUs rest_timeout = 10 * kUsPerSecond;
   int64_t window_ms = 5000;  // signature validity window, 1..60000
   int64_t engine_spin_us = 0;  // engine polls the ring this long before sleeping, 0..10000
+  int64_t engine_cpu = -1;     // engine thread pinned here, the others kept off it; -1: not pinned
 };
 
 struct JournalSettings {

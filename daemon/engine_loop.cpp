@@ -9,6 +9,7 @@
 #include "core/report_format.h"
 #include "daemon/report_files.h"
 #include "feeds/journal_replay.h"
+#include "feeds/thread_setup.h"
 
 namespace mm {
 
@@ -146,9 +147,15 @@ bool EngineLoop::spin_for_message(TimeUs until) {
 }
 
 void EngineLoop::run(const std::atomic<bool>& stop) {
+  name_this_thread("mm-engine");
   engine_.go_live();
   scorer_stop_ = false;
-  scorer_ = std::thread([this] { scorer_loop(); });
+  scorer_ = std::thread([this] {
+    name_this_thread("mm-scorer");
+    scorer_loop();
+  });
+  if (std::string error; options_.cpu >= 0 && !pin_this_thread(options_.cpu, error))
+    spdlog::error("engine: {}; it runs unpinned", error);
   Inbound m;
   while (true) {
     int n = 0;

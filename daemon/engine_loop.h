@@ -42,6 +42,9 @@ struct EngineLoopOptions {
   // Before sleeping, poll the ring this long: saves the thread wake-up (tens of us on a
   // VM) when frames come close together, at the cost of a busy core. 0 on shared boxes.
   TimeUs spin_before_sleep = 0;
+  // >= 0: run() pins its thread to this CPU (after starting the scorer thread, which
+  // keeps the caller's affinity).
+  int cpu = -1;
 };
 
 class EngineLoop final : public EngineObserver {

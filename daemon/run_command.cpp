@@ -19,6 +19,7 @@
 #include "daemon/standings_table.h"
 #include "feeds/journal_writer.h"
 #include "feeds/net/exchange_client.h"
+#include "feeds/thread_setup.h"
 
 namespace mm {
 
@@ -113,6 +114,12 @@ int run_command(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   std::string error;
+  // Likewise the affinity: every thread started from here on inherits "not the engine's CPU".
+  if (settings.feed.engine_cpu >= 0 && !keep_this_thread_off(int(settings.feed.engine_cpu), error)) {
+    std::fprintf(stderr, "mmscore run: feed.engine_cpu = %lld: %s\n", static_cast<long long>(settings.feed.engine_cpu),
+                 error.c_str());
+    return kExitUsage;
+  }
   LiveSetup live;
   if (!prepare_live(settings, live, error)) {
     std::fprintf(stderr, "mmscore run: %s\n", error.c_str());
@@ -139,7 +146,8 @@ int run_command(int argc, char** argv) {
   ExchangeClient client(io, live.client, ring);
   ClientRequests requests(client);
   EngineLoop loop(program, ring, journal.get(), &requests, published,
-                  EngineLoopOptions{kUsPerSecond, settings.report.dir, settings.feed.engine_spin_us});
+                  EngineLoopOptions{kUsPerSecond, settings.report.dir, settings.feed.engine_spin_us,
+                                    int(settings.feed.engine_cpu)});
   // SIGINT/SIGTERM during a long restore: stop at once, write nothing (the state is
   // incomplete), exit 0; the journal files stay for the next start.
   bool stopped_in_restore = false;
@@ -182,7 +190,10 @@ int run_command(int argc, char** argv) {
   }
 
   std::atomic<bool> stop_engine{false};
-  std::thread io_thread([&] { io.run(); });
+  std::thread io_thread([&] {
+    name_this_thread("mm-net");
+    io.run();
+  });
   std::thread engine_thread([&] { loop.run(stop_engine); });
   client.start();
   spdlog::info("mmscore running: {} markets, {} MMs, feed {}, api http://{}", program.markets.size(),

@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "feeds/inbound.h"
+#include "feeds/thread_setup.h"
 
 namespace mm {
 
@@ -54,7 +55,10 @@ bool JournalWriter::open(TimeUs now, std::string& error) {
   file_opened_ = last_flush_ = last_ts_ = now;
   open_ = true;
   stop_ = false;
-  thread_ = std::thread([this] { writer_loop(); });
+  thread_ = std::thread([this] {
+    name_this_thread("mm-journal");
+    writer_loop();
+  });
   return true;
 }
 

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <future>
 #include <optional>
+#include <pthread.h>
 #include <thread>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -153,7 +154,10 @@ bool ApiServer::start(std::string& error) {
   s.accept();
   s.schedule_tick();
   s.running = true;
-  s.thread = std::thread([&s] { s.run(); });
+  s.thread = std::thread([&s] {
+    (void)pthread_setname_np(pthread_self(), "mm-api");  // for top -H; mmapi does not link feeds/
+    s.run();
+  });
   spdlog::info("api: listening on {}:{}; {}", host, s.port, s.core.token_summary());
   return true;
 }

@@ -31,6 +31,7 @@
 #include "feeds/sim/fault_schedule.h"
 #include "feeds/sim/sim_hub.h"
 #include "feeds/sim/sim_ws_session.h"
+#include "feeds/thread_setup.h"
 
 namespace mm::sim {
 
@@ -288,6 +289,7 @@ bool SimServer::Impl::start(std::string& error) {
   }
   running = true;
   thread = std::thread([this] {
+    name_this_thread("mm-sim");
     while (true) {
       try {
         io->run();

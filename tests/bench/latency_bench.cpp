@@ -7,6 +7,9 @@
 // engine thread, and on a 2-core box sharing the cores with the simulator.
 //
 //   build/tests/bench/latency_bench [--seconds S] [--rates 1000,10000,100000] [--spin-us N]
+//                                   [--engine-cpu C]
+// --spin-us and --engine-cpu are the daemon's [feed] engine_spin_us and engine_cpu: with
+// both, the engine polls on a core the simulator and the network thread are kept off.
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <cstdio>
@@ -23,6 +26,7 @@
 #include "daemon/live_setup.h"
 #include "feeds/net/exchange_client.h"
 #include "feeds/sim/sim_server.h"
+#include "feeds/thread_setup.h"
 
 using namespace mm;
 
@@ -98,10 +102,12 @@ struct Phase {
 int main(int argc, char** argv) {
   double seconds = 10;
   TimeUs spin_us = 0;
+  int engine_cpu = -1;
   std::vector<double> rates{1000, 10000, 100000};
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--seconds")) seconds = std::atof(argv[i + 1]);
     if (!std::strcmp(argv[i], "--spin-us")) spin_us = std::atoll(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--engine-cpu")) engine_cpu = std::atoi(argv[i + 1]);
     if (!std::strcmp(argv[i], "--rates")) {
       rates.clear();
       std::stringstream ss(argv[i + 1]);
@@ -109,6 +115,11 @@ int main(int argc, char** argv) {
     }
   }
   spdlog::set_level(spdlog::level::warn);
+  // As `mmscore run` does: before any thread starts, so that all of them stay off it.
+  if (std::string error; engine_cpu >= 0 && !keep_this_thread_off(engine_cpu, error)) {
+    std::fprintf(stderr, "--engine-cpu %d: %s\n", engine_cpu, error.c_str());
+    return 2;
+  }
   auto loaded = load_config_string(kConfig, "bench.toml");
   if (auto* e = std::get_if<ConfigError>(&loaded)) {
     std::fprintf(stderr, "%s\n", e->message.c_str());
@@ -162,9 +173,12 @@ int main(int argc, char** argv) {
       void request_depth(uint32_t m) override { c.request_depth(m); }
       void request_open_orders(uint16_t mm, uint16_t a) override { c.request_open_orders(mm, a); }
     } requests(client);
-    EngineLoop loop(program, ring, &journal, &requests, published, EngineLoopOptions{kUsPerSecond, dir, spin_us});
+    EngineLoop loop(program, ring, &journal, &requests, published, EngineLoopOptions{kUsPerSecond, dir, spin_us, engine_cpu});
     std::atomic<bool> stop{false};
-    std::thread io_thread([&] { io.run(); });
+    std::thread io_thread([&] {
+      name_this_thread("mm-net");
+      io.run();
+    });
     std::thread engine_thread([&] { loop.run(stop); });
     client.start();
     std::this_thread::sleep_for(std::chrono::seconds(2));  // connect, seed, warm up

@@ -179,6 +179,7 @@ TEST_CASE("omitted keys take the documented defaults", "[config]") {
   CHECK(s.feed.reconnect_max == 30'000'000);
   CHECK(s.feed.rest_timeout == 10'000'000);
   CHECK(s.feed.engine_spin_us == 0);
+  CHECK(s.feed.engine_cpu == -1);
   CHECK(s.feed.window_ms == 5000);
   CHECK(s.journal.enabled);
   CHECK(s.journal.dir == "journal");  // load_config_string: relative to the current dir
@@ -236,6 +237,7 @@ reconnect_max = "1m"
 rest_timeout = "2s"
 window_ms = 60000
 engine_spin_us = 200
+engine_cpu = 1
 
 [journal]
 enabled = false
@@ -291,6 +293,7 @@ faults = "drop@10s"
   CHECK(s.feed.rest_timeout == 2'000'000);
   CHECK(s.feed.window_ms == 60000);
   CHECK(s.feed.engine_spin_us == 200);
+  CHECK(s.feed.engine_cpu == 1);
   CHECK_FALSE(s.journal.enabled);
   CHECK(s.journal.dir == "/var/lib/mmscore/journal");
   CHECK(s.journal.rotate_every == 300'000'000);

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -10,6 +11,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 
 #include "tests/support/temp_dir.h"
@@ -77,6 +79,44 @@ std::string without_as_of(std::string json) {
 
 const std::string kExample = std::string(MMSCORE_SOURCE_DIR) + "/config/example.toml";
 
+std::vector<int> allowed_cpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  sched_getaffinity(0, sizeof set, &set);
+  std::vector<int> out;
+  for (int c = 0; c < CPU_SETSIZE; ++c)
+    if (CPU_ISSET(c, &set)) out.push_back(c);
+  return out;
+}
+
+// In /proc's Cpus_allowed_list form ("0-2,5" style: written out as single CPUs and ranges).
+std::string cpu_list_without(const std::vector<int>& cpus, int drop) {
+  std::vector<int> keep;
+  for (int c : cpus)
+    if (c != drop) keep.push_back(c);
+  std::string out;
+  for (size_t i = 0; i < keep.size();) {
+    size_t j = i;
+    while (j + 1 < keep.size() && keep[j + 1] == keep[j] + 1) ++j;
+    out += (out.empty() ? "" : ",") + std::to_string(keep[i]) + (j > i ? "-" + std::to_string(keep[j]) : "");
+    i = j + 1;
+  }
+  return out;
+}
+
+// Thread name -> its Cpus_allowed_list, from /proc/PID/task/*/ (the last of equal names).
+std::map<std::string, std::string> thread_cpus(pid_t pid) {
+  std::map<std::string, std::string> out;
+  for (const auto& task : fs::directory_iterator("/proc/" + std::to_string(pid) + "/task")) {
+    std::string name = slurp(task.path().string() + "/comm");
+    if (!name.empty() && name.back() == '\n') name.pop_back();
+    std::istringstream status(slurp(task.path().string() + "/status"));
+    for (std::string line; std::getline(status, line);)
+      if (line.rfind("Cpus_allowed_list:", 0) == 0) out[name] = line.substr(line.find_first_not_of(" \t", 18));
+  }
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("cli: unusable arguments, unreadable files and config errors exit 2 with a clear message") {
@@ -104,6 +144,13 @@ TEST_CASE("cli: unusable arguments, unreadable files and config errors exit 2 wi
   CHECK(run({"replay", "--config", dir + "/bad.toml", "--journal", kExample, "--out", dir}, &err) == 2);
   CHECK_THAT(err, Catch::Contains("program.band_bps"));
   CHECK(run({"check-config", kExample}, &err) == 0);
+
+  // A CPU the machine does not offer: refused before anything starts.
+  std::string pinned = slurp(kExample);
+  pinned.replace(pinned.find("engine_cpu = -1"), 15, "engine_cpu = 1023");
+  write(dir + "/pinned.toml", pinned);
+  CHECK(run({"run", "--config", dir + "/pinned.toml"}, &err) == 2);
+  CHECK_THAT(err, Catch::Contains("feed.engine_cpu = 1023: CPU 1023 is not one this process may run on"));
   fs::remove_all(dir);
 }
 
@@ -141,11 +188,24 @@ TEST_CASE("cli: run against the built-in simulator stops on SIGTERM within 5 s; 
   const std::string dir = temp_dir();
   std::string config = slurp(std::string(MMSCORE_SOURCE_DIR) + "/config/demo.toml");
   const auto cut = config.find("[journal]");
-  config = config.substr(0, cut) + "[journal]\ndir = \"" + dir + "/journal\"\n[report]\ndir = \"" + dir +
-           "/reports\"\n[api]\nlisten = \"127.0.0.1:0\"\n";
+  // With two CPUs or more, the engine is pinned to the last one (no spinning: a shared box).
+  const std::vector<int> cpus = allowed_cpus();
+  const int engine_cpu = cpus.size() >= 2 ? cpus.back() : -1;
+  config = config.substr(0, cut) + "[feed]\nengine_cpu = " + std::to_string(engine_cpu) + "\n[journal]\ndir = \"" +
+           dir + "/journal\"\n[report]\ndir = \"" + dir + "/reports\"\n[api]\nlisten = \"127.0.0.1:0\"\n";
   write(dir + "/demo.toml", config);
   Child c = spawn({"run", "--config", dir + "/demo.toml"}, dir + "/run.err");
   std::this_thread::sleep_for(std::chrono::seconds(6));
+  if (engine_cpu >= 0) {
+    const std::map<std::string, std::string> threads = thread_cpus(c.pid);
+    INFO("engine_cpu = " << engine_cpu);
+    REQUIRE(threads.count("mm-engine"));
+    CHECK(threads.at("mm-engine") == std::to_string(engine_cpu));
+    for (const char* other : {"mm-net", "mm-scorer", "mm-journal", "mm-api", "mm-sim"}) {
+      REQUIRE(threads.count(other));
+      CHECK(threads.at(other) == cpu_list_without(cpus, engine_cpu));
+    }
+  }
   const auto t0 = std::chrono::steady_clock::now();
   kill(c.pid, SIGTERM);
   const int code = wait_exit(c);

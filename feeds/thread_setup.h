@@ -1,0 +1,21 @@
+// Per-thread OS settings: names (so `top -H`, perf and gdb show which thread is busy)
+// and CPU affinity (the engine on a core of its own, see [feed] engine_cpu).
+#pragma once
+
+#include <string>
+
+namespace mm {
+
+// At most 15 characters (Linux's limit); a longer name is ignored.
+void name_this_thread(const char* name);
+
+// Runs the calling thread on `cpu` only (even if it was created off it). False (with the
+// reason) if the process may not use that CPU.
+bool pin_this_thread(int cpu, std::string& error);
+
+// Keeps the calling thread, and every thread it creates from now on, off `cpu`: call it
+// early, so that only the thread pinned there later runs there. False (with the reason)
+// if `cpu` is not one this process may use, or no other CPU would be left.
+bool keep_this_thread_off(int cpu, std::string& error);
+
+}  // namespace mm

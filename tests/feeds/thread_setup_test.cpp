@@ -1,0 +1,105 @@
+#include <catch2/catch.hpp>
+
+#include <pthread.h>
+#include <sched.h>
+
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "feeds/thread_setup.h"
+
+using namespace mm;
+
+namespace {
+
+std::vector<int> cpus_of_this_thread() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  pthread_getaffinity_np(pthread_self(), sizeof set, &set);
+  std::vector<int> out;
+  for (int c = 0; c < CPU_SETSIZE; ++c)
+    if (CPU_ISSET(c, &set)) out.push_back(c);
+  return out;
+}
+
+// Runs `body` on a fresh thread, so the test runner's own affinity is never changed.
+template <typename F>
+void on_own_thread(F body) {
+  std::thread t(body);
+  t.join();
+}
+
+}  // namespace
+
+TEST_CASE("engine_cpu: the others are kept off the engine's CPU, the engine runs only there", "[thread_setup]") {
+  const std::vector<int> allowed = cpus_of_this_thread();
+  if (allowed.size() < 2) {
+    WARN("one CPU allowed here: nothing to split");
+    return;
+  }
+  const int engine_cpu = allowed.back();
+  std::vector<int> others, child_inherited, engine_mask;
+  int engine_ran_on = -1;
+  bool kept_off = false, pinned = false;
+  std::string error;
+  on_own_thread([&] {
+    kept_off = keep_this_thread_off(engine_cpu, error);
+    others = cpus_of_this_thread();
+    on_own_thread([&] { child_inherited = cpus_of_this_thread(); });  // e.g. the network thread
+    on_own_thread([&] {                                               // the engine thread
+      pinned = pin_this_thread(engine_cpu, error);
+      engine_mask = cpus_of_this_thread();
+      engine_ran_on = sched_getcpu();
+    });
+  });
+  REQUIRE(kept_off);
+  REQUIRE(pinned);
+  std::vector<int> expected_others(allowed.begin(), allowed.end() - 1);
+  CHECK(others == expected_others);
+  CHECK(child_inherited == expected_others);
+  CHECK(engine_mask == std::vector<int>{engine_cpu});
+  CHECK(engine_ran_on == engine_cpu);
+}
+
+TEST_CASE("engine_cpu: a CPU the process may not use is refused with the reason", "[thread_setup]") {
+  std::string off_error, pin_error, negative_error;
+  bool off = true, pin = true, negative = true;
+  std::vector<int> unchanged_before, unchanged_after;
+  on_own_thread([&] {
+    unchanged_before = cpus_of_this_thread();
+    off = keep_this_thread_off(1023, off_error);  // no CI machine has 1024 CPUs
+    pin = pin_this_thread(1023, pin_error);
+    negative = pin_this_thread(-1, negative_error);
+    unchanged_after = cpus_of_this_thread();
+  });
+  CHECK_FALSE(off);
+  CHECK(off_error.find("CPU 1023 is not one this process may run on") != std::string::npos);
+  CHECK_FALSE(pin);
+  CHECK(pin_error.find("cannot run on CPU 1023") != std::string::npos);
+  CHECK_FALSE(negative);
+  CHECK(negative_error == "CPU -1 does not exist");
+  CHECK(unchanged_after == unchanged_before);
+}
+
+TEST_CASE("engine_cpu: the only CPU cannot be given to the engine alone", "[thread_setup]") {
+  std::string error;
+  bool off = true;
+  on_own_thread([&] {
+    const std::vector<int> allowed = cpus_of_this_thread();
+    std::string pin_error;
+    REQUIRE(pin_this_thread(allowed.front(), pin_error));  // now this thread has one CPU
+    off = keep_this_thread_off(allowed.front(), error);
+  });
+  CHECK_FALSE(off);
+  CHECK(error.find("is the only one this process may run on") != std::string::npos);
+}
+
+TEST_CASE("thread names show in /proc (top -H, perf)", "[thread_setup]") {
+  char name[16] = {};
+  on_own_thread([&] {
+    name_this_thread("mm-engine");
+    pthread_getname_np(pthread_self(), name, sizeof name);
+  });
+  CHECK(std::string(name) == "mm-engine");
+}
