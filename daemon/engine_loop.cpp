@@ -154,8 +154,12 @@ void EngineLoop::run(const std::atomic<bool>& stop) {
     name_this_thread("mm-scorer");
     scorer_loop();
   });
-  if (std::string error; options_.cpu >= 0 && !pin_this_thread(options_.cpu, error))
-    spdlog::error("engine: {}; it runs unpinned", error);
+  if (std::string error; options_.cpu >= 0) {
+    if (pin_this_thread(options_.cpu, error))
+      spdlog::info("engine: pinned to CPU {}, the other threads kept off it", options_.cpu);
+    else
+      spdlog::error("engine: {}; it runs unpinned", error);
+  }
   Inbound m;
   while (true) {
     int n = 0;
