@@ -101,8 +101,8 @@ class EngineLoop final : public EngineObserver {
   RecordParser parser_;
   Record record_;
   LatencyHistogram latency_;  // frame received -> state updated
-  LatencyHistogram service_;
-  RefusedBySource refused_;  // taken off the ring -> state updated: the engine's own work
+  LatencyHistogram service_;  // taken off the ring -> state updated: the engine's own work
+  RefusedBySource refused_;   // live input the parser refused, since start
   bool restoring_ = false;
   TimeUs next_publish_ = 0;
   uint64_t months_closed_ = 0;

@@ -14,6 +14,7 @@
 #include "daemon/api/mm_view.h"
 #include "daemon/api/static_files.h"
 #include "daemon/api/stream_messages.h"
+#include "feeds/net/url.h"
 
 namespace mm::api {
 
@@ -45,21 +46,8 @@ ApiResponse unavailable(std::string_view message) {
 
 ApiResponse forbidden() { return error_response(403, "this token's role may not use this endpoint"); }
 
-std::pair<std::string_view, std::string_view> split_target(std::string_view target) {
-  const size_t q = target.find('?');
-  if (q == std::string_view::npos) return {target, {}};
-  return {target.substr(0, q), target.substr(q + 1)};
-}
-
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Value of `name` in an application/x-www-form-urlencoded query, %XX decoded ('+' is
-// kept: tokens never contain spaces). nullopt when absent or badly encoded.
+// Value of `name` in an application/x-www-form-urlencoded query, %XX decoded. nullopt
+// when absent or its value is badly encoded (other parameters are not looked at).
 std::optional<std::string> query_param(std::string_view query, std::string_view name) {
   while (!query.empty()) {
     const size_t amp = query.find('&');
@@ -67,19 +55,9 @@ std::optional<std::string> query_param(std::string_view query, std::string_view 
     query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
     const size_t eq = pair.find('=');
     if (pair.substr(0, eq) != name) continue;
-    const std::string_view raw = eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
     std::string out;
-    for (size_t i = 0; i < raw.size(); ++i) {
-      if (raw[i] != '%') {
-        out.push_back(raw[i]);
-        continue;
-      }
-      if (i + 2 >= raw.size()) return std::nullopt;
-      const int hi = hex_digit(raw[i + 1]), lo = hex_digit(raw[i + 2]);
-      if (hi < 0 || lo < 0) return std::nullopt;
-      out.push_back(char(hi * 16 + lo));
-      i += 2;
-    }
+    if (!net::percent_decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), out))
+      return std::nullopt;
     return out;
   }
   return std::nullopt;
@@ -179,11 +157,7 @@ std::optional<ApiResponse> ApiCore::authorize(const ApiRequest& request, std::st
 ApiResponse ApiCore::with_state(const std::function<ApiResponse(const PublishedState&)>& view) {
   ApiResponse out;
   const bool published = sources_.published->read([&](const PublishedState& s) {
-    if (s.published_at != cache_key_) {  // a new state: the cached views are stale
-      cache_key_ = s.published_at;
-      report_cache_.reset();
-      update_cache_.clear();
-    }
+    drop_stale_caches(s);
     out = view(s);
   });
   if (!published) return unavailable("the engine has not published its state yet");
@@ -191,7 +165,7 @@ ApiResponse ApiCore::with_state(const std::function<ApiResponse(const PublishedS
 }
 
 ApiResponse ApiCore::route(const ApiRequest& req, std::string& endpoint) {
-  const auto [path, query] = split_target(req.target);
+  const auto [path, query] = net::split_target(req.target);
   if (path.empty() || path.front() != '/') {
     endpoint = "invalid";
     ApiResponse r = error_response(400, "the request target must be an absolute path");
@@ -245,7 +219,7 @@ ApiResponse ApiCore::route(const ApiRequest& req, std::string& endpoint) {
   if (endpoint == "whoami") {  // lets a client (the dashboard) pick its view
     JsonWriter w(false);
     w.begin_object();
-    w.key("role").value(role.kind == Role::Kind::ops ? "ops" : role.kind == Role::Kind::risk ? "risk" : "mm");
+    w.key("role").value(role_kind_name(role.kind));
     w.key("mm_id");
     if (staff) w.null();
     else w.value(program().mms[role.mm].id);
@@ -360,12 +334,15 @@ ApiResponse ApiCore::static_response(const ApiRequest& req, std::string_view pat
   return r;
 }
 
+void ApiCore::drop_stale_caches(const PublishedState& state) {
+  if (state.published_at == cache_key_) return;
+  cache_key_ = state.published_at;
+  report_cache_.reset();
+  update_cache_.clear();
+}
+
 Message ApiCore::update_for(const Role& role, const PublishedState& state, TimeUs now) {
-  if (state.published_at != cache_key_) {
-    cache_key_ = state.published_at;
-    report_cache_.reset();
-    update_cache_.clear();
-  }
+  drop_stale_caches(state);
   Message& m = update_cache_[role_key(role)];
   if (!m) m = std::make_shared<const std::string>(update_message(context(state, now), role));
   return m;

@@ -89,7 +89,6 @@ class ApiCore {
   const History& history() const { return history_; }
 
  private:
-  struct Route;
   ApiResponse route(const ApiRequest& request, std::string& endpoint);
   std::optional<ApiResponse> authorize(const ApiRequest& request, std::string_view query, bool allow_query_token,
                                        Role& role, TokenDigest& digest);
@@ -98,6 +97,7 @@ class ApiCore {
   ApiResponse static_response(const ApiRequest& request, std::string_view path);
   ApiResponse snapshot_response();
   ApiResponse metrics_response();
+  void drop_stale_caches(const PublishedState& state);  // a newer state: the cached views are stale
   Message update_for(const Role& role, const PublishedState& state, TimeUs now);
   uint64_t processed(const PublishedState& state) const;
   ViewContext context(const PublishedState& state, TimeUs now) const;

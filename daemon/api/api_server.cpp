@@ -2,11 +2,9 @@
 // Beast code is in http_session.cpp and stream_session.cpp).
 #include "daemon/api/api_server.h"
 
-#include <charconv>
 #include <chrono>
 #include <future>
 #include <optional>
-#include <pthread.h>
 #include <thread>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -19,34 +17,14 @@
 #include "daemon/api/api_core.h"
 #include "daemon/api/http_session.h"
 #include "daemon/api/session_context.h"
+#include "feeds/net/url.h"
+#include "feeds/thread_setup.h"
 
 namespace mm::api {
 
 namespace asio = boost::asio;
 using tcp = boost::asio::ip::tcp;
 using boost::system::error_code;
-
-bool parse_listen_address(const std::string& listen, std::string& host, uint16_t& port) {
-  std::string_view s = listen, port_text;
-  if (s.starts_with("[")) {  // [IPv6]:PORT
-    const size_t close = s.find("]:");
-    if (close == std::string_view::npos) return false;
-    host = std::string(s.substr(1, close - 1));
-    port_text = s.substr(close + 2);
-  } else {
-    const size_t colon = s.rfind(':');
-    if (colon == std::string_view::npos || s.find(':') != colon) return false;
-    host = std::string(s.substr(0, colon));
-    port_text = s.substr(colon + 1);
-  }
-  unsigned value = 0;
-  const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), value);
-  if (host.empty() || port_text.empty() || ec != std::errc() || end != port_text.data() + port_text.size() ||
-      value > 65535)
-    return false;
-  port = uint16_t(value);
-  return true;
-}
 
 struct ApiServer::Impl {
   Impl(ApiOptions options, ApiSources sources) : core(std::move(options), std::move(sources)), context{core, sessions} {}
@@ -124,7 +102,7 @@ bool ApiServer::start(std::string& error) {
   const ApiOptions& o = s.core.options();
   std::string host;
   uint16_t port = 0;
-  if (!parse_listen_address(o.listen, host, port)) {
+  if (!net::parse_listen_address(o.listen, host, port)) {
     error = "api: listen address \"" + o.listen + "\" is not HOST:PORT";
     return false;
   }
@@ -155,7 +133,7 @@ bool ApiServer::start(std::string& error) {
   s.schedule_tick();
   s.running = true;
   s.thread = std::thread([&s] {
-    (void)pthread_setname_np(pthread_self(), "mm-api");  // for top -H; mmapi does not link feeds/
+    name_this_thread("mm-api");
     s.run();
   });
   spdlog::info("api: listening on {}:{}; {}", host, s.port, s.core.token_summary());

@@ -43,7 +43,4 @@ class ApiServer {
   std::unique_ptr<Impl> impl_;
 };
 
-// "127.0.0.1:8080", "[::1]:0", "0.0.0.0:80" -> host and port; false on anything else.
-bool parse_listen_address(const std::string& listen, std::string& host, uint16_t& port);
-
 }  // namespace mm::api

@@ -11,13 +11,18 @@ std::optional<Role> parse_role(std::string_view text, const Program& program) {
   return std::nullopt;
 }
 
-std::string role_name(const Role& role, const Program& program) {
-  switch (role.kind) {
+std::string_view role_kind_name(Role::Kind kind) {
+  switch (kind) {
     case Role::Kind::ops: return "ops";
     case Role::Kind::risk: return "risk";
-    case Role::Kind::mm: return "mm:" + program.mms[role.mm].id;
+    case Role::Kind::mm: return "mm";
   }
   return "?";
+}
+
+std::string role_name(const Role& role, const Program& program) {
+  if (role.kind == Role::Kind::mm) return "mm:" + program.mms[role.mm].id;
+  return std::string(role_kind_name(role.kind));
 }
 
 }  // namespace mm::api

@@ -24,5 +24,6 @@ struct Role {
 // "ops", "risk" or "mm:<mm_id>" with an id of the program; nullopt otherwise.
 std::optional<Role> parse_role(std::string_view text, const Program& program);
 std::string role_name(const Role& role, const Program& program);  // as in the token file
+std::string_view role_kind_name(Role::Kind kind);                   // "ops", "risk", "mm"
 
 }  // namespace mm::api

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 
 namespace mm::net {
 namespace {
@@ -15,7 +16,74 @@ std::optional<Url> fail(std::string* error, std::string message) {
 
 bool is_default_port(const Url& u) { return u.port == (u.tls ? "443" : "80"); }
 
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
 }  // namespace
+
+bool parse_listen_address(std::string_view s, std::string& host, uint16_t& port) {
+  std::string_view port_text;
+  if (s.starts_with("[")) {  // [IPv6]:PORT
+    const size_t close = s.find("]:");
+    if (close == std::string_view::npos) return false;
+    host = std::string(s.substr(1, close - 1));
+    port_text = s.substr(close + 2);
+  } else {
+    const size_t colon = s.rfind(':');
+    if (colon == std::string_view::npos || s.find(':') != colon) return false;
+    host = std::string(s.substr(0, colon));
+    port_text = s.substr(colon + 1);
+  }
+  unsigned value = 0;
+  const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), value);
+  if (host.empty() || port_text.empty() || ec != std::errc() || end != port_text.data() + port_text.size() ||
+      value > 65535)
+    return false;
+  port = uint16_t(value);
+  return true;
+}
+
+Target split_target(std::string_view target) {
+  const size_t q = target.find('?');
+  if (q == std::string_view::npos) return {target, {}};
+  return {target.substr(0, q), target.substr(q + 1)};
+}
+
+bool percent_decode(std::string_view in, std::string& out) {
+  out.clear();
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] != '%') {
+      out.push_back(in[i]);
+      continue;
+    }
+    if (i + 2 >= in.size()) return false;
+    const int hi = hex_digit(in[i + 1]), lo = hex_digit(in[i + 2]);
+    if (hi < 0 || lo < 0) return false;
+    out.push_back(char(hi * 16 + lo));
+    i += 2;
+  }
+  return true;
+}
+
+bool parse_query(std::string_view query, std::vector<std::pair<std::string, std::string>>& out) {
+  out.clear();
+  while (!query.empty()) {
+    const size_t amp = query.find('&');
+    const std::string_view item = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    if (item.empty()) continue;
+    const size_t eq = item.find('=');
+    std::string key, value;
+    if (!percent_decode(item.substr(0, eq), key)) return false;
+    if (eq != std::string_view::npos && !percent_decode(item.substr(eq + 1), value)) return false;
+    out.emplace_back(std::move(key), std::move(value));
+  }
+  return true;
+}
 
 std::string Url::host_header() const {
   const bool v6 = host.find(':') != std::string::npos;

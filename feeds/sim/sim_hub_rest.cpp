@@ -3,6 +3,7 @@
 #include <charconv>
 #include <optional>
 
+#include "feeds/net/url.h"
 #include "feeds/sim/frame_json.h"
 #include "feeds/sim/number_text.h"
 #include "feeds/sim/sim_hub.h"
@@ -16,29 +17,6 @@ std::string error_body(std::string_view code, std::string_view message) {
   return "{\"code\":\"" + std::string(code) + "\",\"message\":\"" + std::string(message) + "\"}";
 }
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-bool percent_decode(std::string_view in, std::string& out) {
-  out.clear();
-  for (size_t i = 0; i < in.size(); ++i) {
-    if (in[i] != '%') {
-      out.push_back(in[i]);
-      continue;
-    }
-    if (i + 2 >= in.size()) return false;
-    const int hi = hex_digit(in[i + 1]), lo = hex_digit(in[i + 2]);
-    if (hi < 0 || lo < 0) return false;
-    out.push_back(char(hi * 16 + lo));
-    i += 2;
-  }
-  return true;
-}
-
 const std::string* find_param(const std::vector<std::pair<std::string, std::string>>& params, std::string_view key) {
   for (const auto& [k, v] : params) {
     if (k == key) return &v;
@@ -49,28 +27,6 @@ const std::string* find_param(const std::vector<std::pair<std::string, std::stri
 }  // namespace
 
 // ---- helpers (sim_rest.h) -----------------------------------------------------------------
-
-Target split_target(std::string_view target) {
-  const size_t q = target.find('?');
-  if (q == std::string_view::npos) return {target, {}};
-  return {target.substr(0, q), target.substr(q + 1)};
-}
-
-bool parse_query(std::string_view query, std::vector<std::pair<std::string, std::string>>& out) {
-  out.clear();
-  while (!query.empty()) {
-    const size_t amp = query.find('&');
-    const std::string_view item = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-    if (item.empty()) continue;
-    const size_t eq = item.find('=');
-    std::string key, value;
-    if (!percent_decode(item.substr(0, eq), key)) return false;
-    if (eq != std::string_view::npos && !percent_decode(item.substr(eq + 1), value)) return false;
-    out.emplace_back(std::move(key), std::move(value));
-  }
-  return true;
-}
 
 std::string markets_json(const std::vector<SimMarket>& markets) {
   std::string out = "[";
@@ -109,7 +65,7 @@ std::vector<uint64_t> listed_order_ids(std::string_view body) {
 RestReply SimHub::handle_rest(const RestRequest& request, TimeUs now) {
   RestReply reply;
   reply.delay = now < delay_until_ ? delay_ : 0;
-  const Target target = split_target(request.target);
+  const net::Target target = net::split_target(request.target);
   RestRoute route = RestRoute::other;
   auto answer = [&](unsigned status, std::string body) {
     reply.status = status;
@@ -123,7 +79,7 @@ RestReply SimHub::handle_rest(const RestRequest& request, TimeUs now) {
   if (route == RestRoute::other || request.method != "GET") return answer(404, error_body("NOT_FOUND", "Not found"));
 
   std::vector<std::pair<std::string, std::string>> params;
-  if (!parse_query(target.query, params)) return answer(400, error_body("INVALID_CLIENT_REQUEST", "Invalid query"));
+  if (!net::parse_query(target.query, params)) return answer(400, error_body("INVALID_CLIENT_REQUEST", "Invalid query"));
   const std::string* symbol = find_param(params, "symbol");
   std::optional<uint32_t> market;
   if (symbol) market = market_of(*symbol);

@@ -1,5 +1,6 @@
-// Small pieces of the simulator's REST side, kept apart for testing: request targets,
-// query strings, the /api/v1/markets body, order ids listed in an open-orders body.
+// Small pieces of the simulator's REST side, kept apart for testing: the /api/v1/markets
+// body, order ids listed in an open-orders body. (Request targets and query strings:
+// feeds/net/url.h.)
 #pragma once
 
 #include <cstdint>
@@ -11,14 +12,6 @@
 #include "feeds/sim/sim_types.h"
 
 namespace mm::sim {
-
-struct Target {
-  std::string_view path, query;  // "/api/v1/depth", "symbol=SOL_USDC"
-};
-Target split_target(std::string_view target);
-
-// "a=1&b=x%2Fy" -> {{"a","1"},{"b","x/y"}}; nullopt-like false on a bad %-escape.
-bool parse_query(std::string_view query, std::vector<std::pair<std::string, std::string>>& out);
 
 // REST /api/v1/markets: symbol, baseSymbol, quoteSymbol, marketType (PERP for a "_PERP"
 // suffix, else SPOT), filters.price.tickSize, filters.quantity.stepSize, orderBookState.

@@ -28,6 +28,7 @@
 #include <thread>
 
 #include "feeds/inbound.h"
+#include "feeds/net/url.h"
 #include "feeds/sim/fault_schedule.h"
 #include "feeds/sim/sim_hub.h"
 #include "feeds/sim/sim_ws_session.h"
@@ -159,16 +160,6 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession<Stream
   unsigned version_ = 11;
 };
 
-// "host:port", "[v6]:port" -> parts; false when malformed.
-bool split_listen(const std::string& listen, std::string& host, std::string& port) {
-  const size_t colon = listen.rfind(':');
-  if (colon == std::string::npos || colon + 1 == listen.size()) return false;
-  host = listen.substr(0, colon);
-  port = listen.substr(colon + 1);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  return !host.empty();
-}
-
 }  // namespace
 
 struct SimServer::Impl {
@@ -248,10 +239,12 @@ bool SimServer::Impl::start(std::string& error) {
     if (ec) return error = options.tls_key_file + ": cannot load the private key: " + ec.message(), false;
   }
 
-  std::string host, port_text;
-  if (!split_listen(options.listen, host, port_text)) {
+  std::string host;
+  uint16_t port_number = 0;
+  if (!net::parse_listen_address(options.listen, host, port_number)) {
     return error = "listen address '" + options.listen + "' is not host:port", false;
   }
+  const std::string port_text = std::to_string(port_number);
   tcp::resolver resolver(*io);
   const auto endpoints = resolver.resolve(host, port_text, tcp::resolver::passive | tcp::resolver::numeric_service, ec);
   if (ec || endpoints.empty()) return error = "listen address '" + options.listen + "': " + ec.message(), false;

@@ -1,4 +1,4 @@
-// The client's pure parts: URLs, stream lists, error frames, backoff.
+// The client's pure parts: URLs, request targets, stream lists, error frames, backoff.
 #include "feeds/net/protocol.h"
 
 #include <catch2/catch.hpp>
@@ -35,6 +35,37 @@ TEST_CASE("URLs: schemes, default ports, paths, IPv6", "[net]") {
   CHECK_FALSE(parse_url("ws://host:8o"));
   CHECK_FALSE(parse_url("api.backpack.exchange"));
   CHECK_FALSE(parse_url("ws://user@host"));
+}
+
+TEST_CASE("listen addresses: host and port, IPv6 in brackets", "[net]") {
+  std::string host;
+  uint16_t port = 0;
+  CHECK(parse_listen_address("[::1]:8080", host, port));
+  CHECK(host == "::1");
+  CHECK(port == 8080);
+  CHECK(parse_listen_address("0.0.0.0:0", host, port));
+  CHECK(host == "0.0.0.0");
+  CHECK(port == 0);
+  CHECK_FALSE(parse_listen_address("127.0.0.1:65536", host, port));
+  CHECK_FALSE(parse_listen_address(":80", host, port));
+  CHECK_FALSE(parse_listen_address("::1:80", host, port));
+  CHECK_FALSE(parse_listen_address("127.0.0.1", host, port));
+}
+
+TEST_CASE("request targets and query strings", "[net]") {
+  CHECK(split_target("/a?b=c").path == "/a");
+  CHECK(split_target("/a?b=c").query == "b=c");
+  CHECK(split_target("/a").query.empty());
+  CHECK(split_target("/a?b=c?d").query == "b=c?d");  // the first '?' splits
+  std::vector<std::pair<std::string, std::string>> q;
+  REQUIRE(parse_query("symbol=MU.US_USDC&x=%2F%41&flag&&", q));
+  CHECK(q == std::vector<std::pair<std::string, std::string>>{{"symbol", "MU.US_USDC"}, {"x", "/A"}, {"flag", ""}});
+  CHECK_FALSE(parse_query("a=%4", q));
+  CHECK_FALSE(parse_query("a=%g0", q));
+  std::string out;
+  REQUIRE(percent_decode("a%2bb+c%7E", out));
+  CHECK(out == "a+b+c~");
+  CHECK_FALSE(percent_decode("%", out));
 }
 
 TEST_CASE("public streams: trade and depth per symbol, split at most N per SUBSCRIBE", "[net]") {

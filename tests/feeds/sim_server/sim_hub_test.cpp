@@ -390,15 +390,7 @@ TEST_CASE("hub: REST routes, statuses and bodies", "[sim_server][hub][rest]") {
   CHECK(rig.stats.signature_failures == 4);
 }
 
-TEST_CASE("REST helpers: targets, queries, listed order ids", "[sim_server][rest]") {
-  CHECK(split_target("/a?b=c").path == "/a");
-  CHECK(split_target("/a?b=c").query == "b=c");
-  CHECK(split_target("/a").query.empty());
-  std::vector<std::pair<std::string, std::string>> q;
-  REQUIRE(parse_query("symbol=MU.US_USDC&x=%2F%41&flag&&", q));
-  CHECK(q == std::vector<std::pair<std::string, std::string>>{{"symbol", "MU.US_USDC"}, {"x", "/A"}, {"flag", ""}});
-  CHECK_FALSE(parse_query("a=%4", q));
-  CHECK_FALSE(parse_query("a=%g0", q));
+TEST_CASE("REST helpers: listed order ids", "[sim_server][rest]") {
   CHECK(listed_order_ids(R"([{"clientId":null,"id":"123","relatedOrderId":null},{"id":"45"}])") ==
         std::vector<uint64_t>{123, 45});
   CHECK(listed_order_ids("[]").empty());
