@@ -14,7 +14,6 @@
 // also syncs the open file every `fsync_interval`, "never" leaves it to the OS.
 #pragma once
 
-#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>

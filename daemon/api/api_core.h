@@ -85,8 +85,6 @@ class ApiCore {
 
   ApiStats& stats() { return stats_; }
   ApiStatsSnapshot stats_snapshot() const;
-  size_t stream_clients() const { return streams_.size(); }
-  const History& history() const { return history_; }
 
  private:
   ApiResponse route(const ApiRequest& request, std::string& endpoint);

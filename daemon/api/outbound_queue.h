@@ -28,10 +28,6 @@ class OutboundQueue {
     bytes_ -= queue_.front()->size();
     queue_.pop_front();
   }
-  void clear() {
-    queue_.clear();
-    bytes_ = 0;
-  }
   bool empty() const { return queue_.empty(); }
   size_t size() const { return queue_.size(); }
   size_t bytes() const { return bytes_; }

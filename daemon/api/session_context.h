@@ -26,7 +26,6 @@ class SessionRegistry {
       if (auto s = weak.lock()) all.push_back(std::move(s));
     for (auto& s : all) s->close();
   }
-  size_t size() const { return open_.size(); }
 
  private:
   std::unordered_map<Closeable*, std::weak_ptr<Closeable>> open_;

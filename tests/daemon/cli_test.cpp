@@ -2,7 +2,6 @@
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
-#include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -15,6 +14,7 @@
 #include <random>
 
 #include "tests/support/temp_dir.h"
+#include "tests/support/thread_cpus.h"
 #include <sstream>
 #include <thread>
 
@@ -78,16 +78,6 @@ std::string without_as_of(std::string json) {
 }
 
 const std::string kExample = std::string(MMSCORE_SOURCE_DIR) + "/config/example.toml";
-
-std::vector<int> allowed_cpus() {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  sched_getaffinity(0, sizeof set, &set);
-  std::vector<int> out;
-  for (int c = 0; c < CPU_SETSIZE; ++c)
-    if (CPU_ISSET(c, &set)) out.push_back(c);
-  return out;
-}
 
 // In /proc's Cpus_allowed_list form ("0-2,5" style: written out as single CPUs and ranges).
 std::string cpu_list_without(const std::vector<int>& cpus, int drop) {
@@ -189,7 +179,7 @@ TEST_CASE("cli: run against the built-in simulator stops on SIGTERM within 5 s; 
   std::string config = slurp(std::string(MMSCORE_SOURCE_DIR) + "/config/demo.toml");
   const auto cut = config.find("[journal]");
   // With two CPUs or more, the engine is pinned to the last one (no spinning: a shared box).
-  const std::vector<int> cpus = allowed_cpus();
+  const std::vector<int> cpus = test_support::cpus_of_this_thread();
   const int engine_cpu = cpus.size() >= 2 ? cpus.back() : -1;
   config = config.substr(0, cut) + "[feed]\nengine_cpu = " + std::to_string(engine_cpu) + "\n[journal]\ndir = \"" +
            dir + "/journal\"\n[report]\ndir = \"" + dir + "/reports\"\n[api]\nlisten = \"127.0.0.1:0\"\n";

@@ -8,20 +8,12 @@
 #include <vector>
 
 #include "feeds/thread_setup.h"
+#include "tests/support/thread_cpus.h"
 
 using namespace mm;
+using test_support::cpus_of_this_thread;
 
 namespace {
-
-std::vector<int> cpus_of_this_thread() {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  pthread_getaffinity_np(pthread_self(), sizeof set, &set);
-  std::vector<int> out;
-  for (int c = 0; c < CPU_SETSIZE; ++c)
-    if (CPU_ISSET(c, &set)) out.push_back(c);
-  return out;
-}
 
 // Runs `body` on a fresh thread, so the test runner's own affinity is never changed.
 template <typename F>
