@@ -3,8 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include "core/decimal.h"
-#include "feeds/sim/number_text.h"
-#include "feeds/sim/rng.h"
+#include "feeds/sim/model/number_text.h"
+#include "feeds/sim/model/rng.h"
 
 using namespace mm;
 using namespace mm::sim;

@@ -11,10 +11,10 @@
 
 #include "core/engine.h"
 #include "feeds/record_parser.h"
-#include "feeds/sim/journal_text.h"
-#include "feeds/sim/market_catalog.h"
-#include "feeds/sim/sim_program.h"
-#include "feeds/sim/synthetic_exchange.h"
+#include "feeds/sim/model/journal_text.h"
+#include "feeds/sim/model/market_catalog.h"
+#include "feeds/sim/model/sim_program.h"
+#include "feeds/sim/model/synthetic_exchange.h"
 
 namespace mm::simtest {
 

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include "feeds/sim/fault_schedule.h"
-#include "feeds/sim/market_catalog.h"
+#include "feeds/sim/server/fault_schedule.h"
+#include "feeds/sim/model/market_catalog.h"
 
 using namespace mm;
 using namespace mm::sim;

@@ -3,9 +3,9 @@
 #include <catch2/catch.hpp>
 
 #include "core/book.h"
-#include "feeds/sim/frame_fields.h"
-#include "feeds/sim/sim_hub.h"
-#include "feeds/sim/sim_rest.h"
+#include "feeds/sim/server/frame_fields.h"
+#include "feeds/sim/server/sim_hub.h"
+#include "feeds/sim/server/sim_rest.h"
 #include "tests/feeds/sim_server/sim_server_test_support.h"
 
 using namespace mm;

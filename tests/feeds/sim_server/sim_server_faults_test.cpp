@@ -1,7 +1,7 @@
 // Every fault kind over real sockets, and the effect a client sees.
 #include <catch2/catch.hpp>
 
-#include "feeds/sim/sim_hub.h"
+#include "feeds/sim/server/sim_hub.h"
 #include "tests/feeds/sim_server/sim_server_test_support.h"
 
 using namespace mm;

@@ -258,3 +258,37 @@ TEST_CASE("server: start() refuses bad options with a clear error", "[sim_server
   o.keys.push_back({7, setup.keys[2].public_key_b64});
   CHECK(start_error(o) == "sim key for account 7: no such account");
 }
+
+TEST_CASE("server: every wall-clock read goes through SimServerOptions::clock", "[sim_server][net]") {
+  // A clock one day behind the real one: signatures and snapshot times follow it.
+  const TimeUs fake_now = now_ms() * 1000 - 86'400 * kUsPerSecond;
+  ManualClock clock(fake_now);
+  SimSetup setup;
+  setup.options.clock = &clock;
+  RunningServer rs(setup.options);
+  FrameChecker checker(setup.options.exchange);
+  HttpTestClient http(rs.server.rest_url());
+
+  // REST: the snapshot's timestamp is the clock's time, and a signature is judged by it.
+  const HttpResult depth = http.get("/api/v1/depth?symbol=SOL_USDC");
+  REQUIRE(depth.status == 200);
+  CHECK(own_json_uint(depth.body, "timestamp") == uint64_t(fake_now));
+  CHECK(http.get("/api/v1/orders", signed_headers(setup.keys[1])).status == 401);  // real time: outside the window
+  CHECK(http.get("/api/v1/orders", signed_headers(setup.keys[1], {}, fake_now / 1000)).status == 200);
+
+  // WebSocket: the same for a private subscription.
+  WsTestClient ws(rs.server.ws_url());
+  ws.send(subscribe_private(setup.keys[0]));
+  CHECK(ws.next(10s) == R"({"id":null,"error":{"code":4003,"message":"Invalid signature"}})");
+  ws.send(subscribe_private(setup.keys[0], fake_now / 1000));
+  uint64_t frames = 0;
+  REQUIRE(read_until(ws, [&](const std::string& f) { frames += checker.private_frame(f, 0); },
+                     [&] { return frames >= 5; }));
+  CHECK(rs.server.stats().signature_failures == 2);
+
+  // The market's engine time is the clock's too (it never goes backwards).
+  clock.advance(5 * kUsPerSecond);
+  const HttpResult later = http.get("/api/v1/depth?symbol=SOL_USDC");
+  REQUIRE(later.status == 200);
+  CHECK(own_json_uint(later.body, "timestamp") == uint64_t(fake_now + 5 * kUsPerSecond));
+}

@@ -15,10 +15,10 @@
 #include "core/book.h"
 #include "feeds/record_parser.h"
 #include "feeds/signing.h"
-#include "feeds/sim/frame_fields.h"
-#include "feeds/sim/market_catalog.h"
-#include "feeds/sim/sim_program.h"
-#include "feeds/sim/sim_server.h"
+#include "feeds/sim/server/frame_fields.h"
+#include "feeds/sim/model/market_catalog.h"
+#include "feeds/sim/model/sim_program.h"
+#include "feeds/sim/server/sim_server.h"
 #include "tests/feeds/sim_server/test_clients.h"
 
 namespace mm::simtest {
