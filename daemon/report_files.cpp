@@ -1,5 +1,6 @@
 #include "daemon/report_files.h"
 
+#include <simdjson.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -7,10 +8,10 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <mutex>
 
 #include "core/report_format.h"
+#include "core/result.h"
 
 namespace mm {
 
@@ -44,15 +45,31 @@ bool write_file_atomic(const std::string& path, const std::string& content, std:
   return true;
 }
 
+namespace {
+
+// The top-level "final" of the report at PATH (SCORING.md section 10), by a full parse:
+// any key order, and a "final" nested in another value does not count. An error when the
+// file cannot be read, is not JSON, is not an object or has no boolean "final".
+Result<bool> read_final_flag(const std::string& path) {
+  simdjson::padded_string text;
+  if (simdjson::padded_string::load(path).get(text)) return make_error(path + ": cannot read");
+  simdjson::dom::parser parser;  // a file per call, off the hot path
+  simdjson::dom::element root;
+  if (const auto err = parser.parse(text).get(root)) {
+    return make_error(path + ": not JSON: " + simdjson::error_message(err));
+  }
+  simdjson::dom::object report;
+  if (root.get_object().get(report)) return make_error(path + ": not a JSON object");
+  bool final = false;
+  if (report["final"].get_bool().get(final)) return make_error(path + ": no boolean \"final\"");
+  return final;
+}
+
+}  // namespace
+
 bool is_final_report_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  char head[1024];
-  in.read(head, sizeof head);  // "final" is one of the first keys of report_json()
-  const std::string_view text(head, size_t(in.gcount()));
-  const size_t key = text.find("\"final\":");
-  if (key == std::string_view::npos) return false;
-  const size_t value = text.find_first_not_of(" \t\r\n", key + 8);
-  return value != std::string_view::npos && text.substr(value, 4) == "true";
+  const Result<bool> final = read_final_flag(path);
+  return final && *final;
 }
 
 std::string write_report_files(const std::string& dir, const Program& program, const Report& report, bool csv,

@@ -1,25 +1,31 @@
 #include "feeds/net/protocol.h"
 
+#include <simdjson.h>
+
 #include <algorithm>
 
 namespace mm::net {
 namespace {
 
-// The value after "key": in a flat scan: a quoted string's content or a bare token.
-std::optional<std::string_view> loose_value(std::string_view text, std::string_view quoted_key) {
-  size_t at = text.find(quoted_key);
-  if (at == std::string_view::npos) return std::nullopt;
-  at += quoted_key.size();
-  while (at < text.size() && (text[at] == ' ' || text[at] == ':')) ++at;
-  if (at >= text.size()) return std::nullopt;
-  if (text[at] == '"') {
-    size_t end = at + 1;
-    while (end < text.size() && text[end] != '"') end += text[end] == '\\' ? 2 : 1;
-    return text.substr(at + 1, std::min(end, text.size()) - at - 1);
-  }
-  const size_t end = text.find_first_of(",}] ", at);
-  return text.substr(at, end == std::string_view::npos ? std::string_view::npos : end - at);
+namespace od = simdjson::ondemand;
+
+// One parser and one padded copy per thread; both keep their capacity between frames.
+struct ErrorFrameScratch {
+  od::parser parser;
+  std::string padded;
+};
+
+// A scalar's text as written: a string's content without its quotes (escapes kept), a
+// number or literal as is. raw_json_token() includes the blanks after the token.
+std::string_view token_text(od::value& v) {
+  std::string_view raw = v.raw_json_token();
+  while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t' || raw.back() == '\r' || raw.back() == '\n'))
+    raw.remove_suffix(1);
+  if (raw.size() >= 2 && raw.front() == '"' && raw.back() == '"') raw = raw.substr(1, raw.size() - 2);
+  return raw;
 }
+
+bool is_scalar(od::json_type t) { return t != od::json_type::object && t != od::json_type::array; }
 
 }  // namespace
 
@@ -56,15 +62,53 @@ bool symbol_is_plain(std::string_view symbol) {
 }
 
 std::optional<ExchangeError> exchange_error(std::string_view frame) {
-  // Data frames always carry "stream"; error frames never do.
-  if (frame.find("\"error\"") == std::string_view::npos || frame.find("\"stream\"") != std::string_view::npos)
-    return std::nullopt;
+  // Called for every small frame: one that never spells "error" is not parsed at all.
+  if (frame.find("\"error\"") == std::string_view::npos) return std::nullopt;
+  thread_local ErrorFrameScratch scratch;
+  scratch.padded.assign(frame);
+  scratch.padded.append(simdjson::SIMDJSON_PADDING, '\0');
+  od::document doc;
+  if (scratch.parser.iterate(scratch.padded.data(), frame.size(), scratch.padded.size()).get(doc)) return std::nullopt;
+  od::object top;
+  if (doc.get_object().get(top)) return std::nullopt;
+
+  // A top-level "error" key and no "stream" key (data frames always carry "stream").
+  bool has_error = false, has_stream = false;
+  std::string_view code, message;
+  for (auto field : top) {
+    std::string_view key;
+    od::value value;
+    if (field.unescaped_key().get(key) || field.value().get(value)) return std::nullopt;
+    if (key == "stream") {
+      has_stream = true;
+    } else if (key == "error" && !has_error) {
+      has_error = true;
+      od::json_type type;
+      if (value.type().get(type)) return std::nullopt;
+      if (type == od::json_type::object) {
+        od::object error;
+        if (value.get_object().get(error)) return std::nullopt;
+        for (auto inner : error) {
+          std::string_view inner_key;
+          od::value inner_value;
+          od::json_type inner_type;
+          if (inner.unescaped_key().get(inner_key) || inner.value().get(inner_value) ||
+              inner_value.type().get(inner_type))
+            return std::nullopt;
+          if (!is_scalar(inner_type)) continue;  // skipped: the loop below checks it structurally
+          if (inner_key == "code" && code.empty()) code = token_text(inner_value);
+          else if (inner_key == "message" && message.empty()) message = token_text(inner_value);
+        }
+      } else if (is_scalar(type)) {
+        message = token_text(value);  // "error":"Invalid request"
+      }
+    }
+  }
+  const bool at_end = doc.current_location().error() == simdjson::OUT_OF_BOUNDS;  // nothing after the object
+  if (!at_end || !has_error || has_stream) return std::nullopt;
   ExchangeError e;
-  const std::string_view body = frame.substr(frame.find("\"error\""));
-  const auto code = loose_value(body, "\"code\"");
-  const auto message = loose_value(body, "\"message\"");
-  e.code = code ? loggable(*code, 20) : "?";
-  e.message = message ? loggable(*message) : loggable(body);
+  e.code = code.empty() ? "?" : loggable(code, 20);
+  e.message = message.empty() ? loggable(frame) : loggable(message);
   return e;
 }
 

@@ -23,11 +23,16 @@ std::vector<std::vector<std::string>> split_streams(const std::vector<std::strin
 std::string depth_path(std::string_view symbol);
 bool symbol_is_plain(std::string_view symbol);
 
-// An exchange error frame, {"id":null,"error":{"code":4006,"message":"Invalid stream"}},
-// read loosely for logging (the engine's parser is the authority on the frame itself).
+// An exchange error frame, {"id":null,"error":{"code":4006,"message":"Invalid stream"}}:
+// a JSON object (parsed with simdjson, keys in any order) with a top-level "error" key and
+// no "stream" key. Read for logging only; the engine's parser is the authority on the
+// frame itself. Anything else, including text that does not parse, is not an error frame.
+// A frame that never spells "error" is rejected without parsing, so data frames cost one
+// substring scan. One parser per thread (thread_local); no allocation once it has grown.
 struct ExchangeError {
-  std::string code;     // as written ("4006"), "?" when absent
-  std::string message;  // printable ASCII only, at most 200 characters
+  std::string code;     // as written ("4006"; a string without its quotes), "?" when absent
+  std::string message;  // as written (escapes kept), printable ASCII only, at most 200
+                        // characters; the whole frame when there is no message
 };
 std::optional<ExchangeError> exchange_error(std::string_view frame);
 

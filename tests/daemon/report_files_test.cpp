@@ -73,3 +73,32 @@ TEST_CASE("report files: a running report never replaces the month's final one")
   CHECK(files == 1);
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("report files: \"final\" is the top-level key, wherever it is") {
+  const std::string dir = test_support::temp_dir("final-flag");
+  const std::string path = dir + "/report-2026-03.json";
+  auto final_of = [&](const std::string& json) {
+    std::string error;
+    REQUIRE(write_file_atomic(path, json, error));
+    return is_final_report_file(path);
+  };
+  // Any key order; "final" far beyond the first KiB.
+  const std::string padding(4096, 'x');
+  CHECK(final_of(R"({"month":"2026-03","note":")" + padding + R"(","final":true})"));
+  CHECK(final_of(R"({ "as_of" : "2026-03-31T00:00:00Z" , "final" : true , "month" : "2026-03" })"));
+  CHECK_FALSE(final_of(R"({"month":"2026-03","note":")" + padding + R"(","final":false})"));
+  // "final": true inside other values does not count; the top-level one does.
+  CHECK_FALSE(final_of(R"({"history":{"final": true},"final": false})"));
+  CHECK_FALSE(final_of(R"({"notes":[{"final": true}],"month":"2026-03"})"));
+  CHECK_FALSE(final_of(R"({"note":"\"final\": true","final":false})"));
+  CHECK_FALSE(final_of(R"({"mms":[{"id":"alpha","final": true}]})"));
+  // Not a boolean, not an object, not JSON, or no file: not final.
+  CHECK_FALSE(final_of(R"({"final":"true"})"));
+  CHECK_FALSE(final_of(R"({"final":1})"));
+  CHECK_FALSE(final_of(R"([{"final":true}])"));
+  CHECK_FALSE(final_of(R"({"final": true, "month": "2026-)"));  // truncated
+  CHECK_FALSE(final_of(R"({"final": true} {"final": true})"));
+  CHECK_FALSE(final_of(""));
+  CHECK_FALSE(is_final_report_file(dir + "/absent.json"));
+  std::filesystem::remove_all(dir);
+}

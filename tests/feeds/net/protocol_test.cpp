@@ -97,10 +97,46 @@ TEST_CASE("exchange error frames are recognised for logging", "[net]") {
   CHECK(e->message == R"(bad \"sig\"\n)");
   CHECK_FALSE(exchange_error(R"({"stream":"trade.SOL_USDC","data":{"e":"trade","error":"x"}})"));
   CHECK_FALSE(exchange_error(R"({"stream":"depth.SOL_USDC","data":{}})"));
+  // Any key order, blanks, a string code, and an "error" that is just a string.
+  e = exchange_error(R"( { "error" : { "message" : "Invalid request" , "code" : 4000 } , "id" : null } )");
+  REQUIRE(e);
+  CHECK(e->code == "4000");
+  CHECK(e->message == "Invalid request");
+  e = exchange_error(R"({"id":7,"error":"Invalid"})");
+  REQUIRE(e);
+  CHECK(e->code == "?");
+  CHECK(e->message == "Invalid");
   CHECK(loggable("a\x01"
                  "b",
                  200) == "a?b");
   CHECK(loggable(std::string(300, 'x')).size() == 203);
+}
+
+TEST_CASE("exchange error frames: only a top-level \"error\" key of a JSON object counts", "[net]") {
+  // "error" inside values or deeper objects is not an error frame.
+  CHECK_FALSE(exchange_error(R"({"id":null,"result":"error"})"));
+  CHECK_FALSE(exchange_error(R"({"id":null,"result":["error",{"code":1}]})"));
+  CHECK_FALSE(exchange_error(R"({"id":null,"result":{"error":{"code":4006,"message":"Invalid stream"}}})"));
+  CHECK_FALSE(exchange_error(R"({"id":null,"note":""error":{"code":4006}"})"));
+  CHECK_FALSE(exchange_error(R"({"data":{"e":"trade"},"error":{"code":1},"stream":"trade.SOL_USDC"})"));
+  // Not JSON, or not an object: never an error frame.
+  CHECK_FALSE(exchange_error(R"({"id":null,"error":{"code":4006,"message":"Invalid stream")"));
+  CHECK_FALSE(exchange_error(R"({"id":null,"error":{"code":4006}} trailing)"));
+  CHECK_FALSE(exchange_error(R"(["error",{"code":4006}])"));
+  CHECK_FALSE(exchange_error(R"("error")"));
+  CHECK_FALSE(exchange_error(""));
+  // No message: the frame itself is logged.
+  const auto e = exchange_error(R"({"error":{"code":4006},"id":null})");
+  REQUIRE(e);
+  CHECK(e->code == "4006");
+  CHECK(e->message == R"({"error":{"code":4006},"id":null})");
+  // Many frames on one thread reuse the parser: the results stay right.
+  for (int i = 0; i < 1000; ++i) {
+    const std::string frame = R"({"id":null,"error":{"code":)" + std::to_string(4000 + i % 7) + R"(,"message":"m"}})";
+    const auto again = exchange_error(frame);
+    REQUIRE(again);
+    CHECK(again->code == std::to_string(4000 + i % 7));
+  }
 }
 
 TEST_CASE("backoff: full jitter above the floor, capped, reset", "[net]") {
