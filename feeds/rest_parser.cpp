@@ -1,6 +1,8 @@
 #include "feeds/rest_parser.h"
 
 #include "core/decimal.h"
+#include "core/result.h"
+#include "feeds/net/url.h"
 
 namespace mm::feedjson {
 
@@ -11,46 +13,38 @@ namespace {
 constexpr std::string_view kDepthPath = "/api/v1/depth";
 constexpr std::string_view kOrdersPath = "/api/v1/orders";
 
-// Finds the "symbol" parameter of a query string ("symbol=X&limit=100"). Symbols need no
-// URL encoding (letters, digits, '_' and '.'), so none is decoded.
-const char* query_symbol(std::string_view query, bool& found, std::string_view& symbol) {
-  found = false;
-  while (!query.empty()) {
-    size_t amp = query.find('&');
-    std::string_view param = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
-    if (!param.starts_with("symbol=")) continue;
-    if (found) return "symbol given twice";
-    found = true;
-    symbol = param.substr(7);
-    if (symbol.empty()) return "empty symbol";
-  }
-  return nullptr;
+// The "symbol" parameter of a REST request's query ("symbol=X&limit=100"), decoded;
+// nullopt when there is none. Given twice, empty, or in a query with a bad %-escape: error.
+Result<std::optional<std::string>> query_symbol(std::string_view query) {
+  const Result<net::QueryParams> params = net::QueryParams::parse(query);
+  if (!params) return params.error();
+  const std::vector<std::string_view> symbols = params->values("symbol");
+  if (symbols.empty()) return std::optional<std::string>();
+  if (symbols.size() > 1) return make_error("symbol given twice");
+  if (symbols.front().empty()) return make_error("empty symbol");
+  return std::optional<std::string>(std::string(symbols.front()));
 }
 
 }  // namespace
 
 bool plan_rest(SourceKind kind, std::string_view path, ParseContext& ctx, RestPlan& plan) {
   plan = RestPlan{};
-  size_t question = path.find('?');
-  std::string_view endpoint = path.substr(0, question);
-  std::string_view query =
-      question == std::string_view::npos ? std::string_view{} : path.substr(question + 1);
-
-  const bool depth = (endpoint == kDepthPath);
-  const bool orders = (endpoint == kOrdersPath);
+  const net::Target target = net::split_target(path);
+  const bool depth = (target.path == kDepthPath);
+  const bool orders = (target.path == kOrdersPath);
   if (!(depth && kind == SourceKind::rest) && !(orders && kind == SourceKind::mm_rest)) {
     plan.ignore_why = "REST response not used";
     return true;
   }
-  std::string_view symbol;
-  if (const char* m = query_symbol(query, plan.has_symbol, symbol)) return ctx.failure.at("path", m);
+  const Result<std::optional<std::string>> symbol = query_symbol(target.query);
+  if (!symbol) return ctx.failure.at("path", symbol.message());
+  plan.has_symbol = symbol->has_value();
   if (depth && !plan.has_symbol) return ctx.failure.at("path", "depth request without symbol");
 
   plan.action = depth ? RestPlan::Action::depth_snapshot : RestPlan::Action::open_orders;
   if (plan.has_symbol) {
-    ctx.filter_symbol.assign(symbol);
-    if (std::optional<uint32_t> market = ctx.program.market_index(symbol)) {
+    ctx.filter_symbol.assign(**symbol);
+    if (std::optional<uint32_t> market = ctx.program.market_index(**symbol)) {
       plan.market_known = true;
       plan.market = *market;
     }

@@ -2,7 +2,6 @@
 
 #include <cctype>
 #include <charconv>
-#include <chrono>
 
 #include <openssl/crypto.h>
 #include <spdlog/spdlog.h>
@@ -18,14 +17,9 @@
 
 namespace mm::api {
 
-TimeUs wall_clock_us() {
-  using namespace std::chrono;
-  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 namespace {
 
-constexpr const char* kGetHead = "GET, HEAD";
+constexpr std::string_view kMissingToken = "missing bearer token";
 
 ApiResponse json_response(unsigned status, std::string body) {
   ApiResponse r;
@@ -46,21 +40,29 @@ ApiResponse unavailable(std::string_view message) {
 
 ApiResponse forbidden() { return error_response(403, "this token's role may not use this endpoint"); }
 
-// Value of `name` in an application/x-www-form-urlencoded query, %XX decoded. nullopt
-// when absent or its value is badly encoded (other parameters are not looked at).
-std::optional<std::string> query_param(std::string_view query, std::string_view name) {
-  while (!query.empty()) {
-    const size_t amp = query.find('&');
-    const std::string_view pair = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-    const size_t eq = pair.find('=');
-    if (pair.substr(0, eq) != name) continue;
-    std::string out;
-    if (!net::percent_decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), out))
-      return std::nullopt;
-    return out;
+ApiResponse unauthorized(const Error& why) {
+  ApiResponse r = error_response(401, why.message);
+  r.headers.emplace_back("WWW-Authenticate", why.message == kMissingToken
+                                                 ? R"(Bearer realm="mmscore")"
+                                                 : R"(Bearer realm="mmscore", error="invalid_token")");
+  return r;
+}
+
+ApiResponse method_not_allowed(Methods methods) {
+  const char* allow = allow_header(methods);
+  ApiResponse r = error_response(405, std::string("method not allowed; use ") + allow);
+  r.headers.emplace_back("Allow", allow);
+  return r;
+}
+
+bool role_may(Access access, const Role& role) {
+  switch (access) {
+    case Access::open:
+    case Access::any: return true;
+    case Access::staff: return role.sees_all_mms();
+    case Access::ops: return role.kind == Role::Kind::ops;
   }
-  return std::nullopt;
+  return false;
 }
 
 bool iequals_prefix(std::string_view s, std::string_view prefix) {
@@ -76,14 +78,6 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-// The one id segment after `prefix` ("/v1/mms/alpha" -> "alpha"); empty when absent or nested.
-std::optional<std::string_view> tail_segment(std::string_view path, std::string_view prefix) {
-  if (!path.starts_with(prefix)) return std::nullopt;
-  const std::string_view rest = path.substr(prefix.size());
-  if (rest.empty() || rest.find('/') != std::string_view::npos) return std::nullopt;
-  return rest;
-}
-
 int64_t role_key(const Role& role) { return role.sees_all_mms() ? -1 : int64_t(role.mm); }
 
 }  // namespace
@@ -94,7 +88,7 @@ ApiCore::ApiCore(ApiOptions options, ApiSources sources)
       tokens_(*sources_.program),
       history_(*sources_.program, options_.history) {}
 
-bool ApiCore::load_tokens(std::string& error) { return tokens_.load(options_.tokens_file, error); }
+Result<> ApiCore::load_tokens() { return tokens_.load(options_.tokens_file); }
 
 ApiStatsSnapshot ApiCore::stats_snapshot() const {
   ApiStatsSnapshot s = stats_.snapshot();
@@ -117,41 +111,36 @@ ViewContext ApiCore::context(const PublishedState& state, TimeUs now) const {
 }
 
 ApiResponse ApiCore::handle(const ApiRequest& request) {
-  std::string endpoint = "unknown";
-  ApiResponse r = route(request, endpoint);
-  if (!r.upgrade) stats_.count_request(endpoint, r.status);
+  Route counted_as = Route::unknown;
+  ApiResponse r = route(request, counted_as);
+  if (!r.upgrade) stats_.count_request(counted_as, r.status);
   return r;
 }
 
 ApiResponse ApiCore::invalid_request(unsigned status, std::string_view message) {
-  stats_.count_request("invalid", status);
+  stats_.count_request(Route::invalid, status);
   ApiResponse r = error_response(status, message);
   r.close = true;
   return r;
 }
 
-std::optional<ApiResponse> ApiCore::authorize(const ApiRequest& request, std::string_view query,
-                                              bool allow_query_token, Role& role, TokenDigest& digest) {
-  auto unauthorized = [](std::string_view message, bool invalid) {
-    ApiResponse r = error_response(401, message);
-    r.headers.emplace_back("WWW-Authenticate",
-                           invalid ? R"(Bearer realm="mmscore", error="invalid_token")" : R"(Bearer realm="mmscore")");
-    return r;
-  };
+Result<ApiCore::Caller> ApiCore::authorize(const ApiRequest& request, std::string_view query,
+                                           bool allow_query_token) const {
   std::string token;
   if (!request.authorization.empty()) {
-    if (!iequals_prefix(request.authorization, "bearer ")) return unauthorized("authorization must be a Bearer token", true);
+    if (!iequals_prefix(request.authorization, "bearer ")) return make_error("authorization must be a Bearer token");
     token = std::string(trim(request.authorization.substr(7)));
   } else if (allow_query_token) {
-    token = query_param(query, "token").value_or("");
+    token = net::query_param(query, "token").value_or("");
   }
-  if (token.empty()) return unauthorized("missing bearer token", false);
-  digest = digest_token(token);
+  if (token.empty()) return make_error(std::string(kMissingToken));
+  Caller caller;
+  caller.digest = digest_token(token);
   OPENSSL_cleanse(token.data(), token.size());  // keep no plain copy around
-  const std::optional<Role> found = tokens_.table()->find_digest(digest);
-  if (!found) return unauthorized("unknown token", true);
-  role = *found;
-  return std::nullopt;
+  const std::optional<Role> found = tokens_.table()->find_digest(caller.digest);
+  if (!found) return make_error("unknown token");
+  caller.role = *found;
+  return caller;
 }
 
 ApiResponse ApiCore::with_state(const std::function<ApiResponse(const PublishedState&)>& view) {
@@ -164,111 +153,109 @@ ApiResponse ApiCore::with_state(const std::function<ApiResponse(const PublishedS
   return out;
 }
 
-ApiResponse ApiCore::route(const ApiRequest& req, std::string& endpoint) {
-  const auto [path, query] = net::split_target(req.target);
-  if (path.empty() || path.front() != '/') {
-    endpoint = "invalid";
+ApiResponse ApiCore::route(const ApiRequest& req, Route& counted_as) {
+  const net::Target target = net::split_target(req.target);
+  if (target.path.empty() || target.path.front() != '/') {
+    counted_as = Route::invalid;
     ApiResponse r = error_response(400, "the request target must be an absolute path");
     r.close = true;
     return r;
   }
-  const bool get = req.method == "GET" || req.method == "HEAD";
-  auto method_not_allowed = [](const char* allow) {
-    ApiResponse r = error_response(405, std::string("method not allowed; use ") + allow);
-    r.headers.emplace_back("Allow", allow);
-    return r;
-  };
-  const std::optional<std::string_view> mm_id = tail_segment(path, "/v1/mms/");
-  const std::optional<std::string_view> symbol = tail_segment(path, "/v1/markets/");
+  const RouteMatch match = match_route(target.path);
+  counted_as = match.route;
+  return serve(match, req, target);
+}
 
-  // Which endpoint, and which methods it takes.
-  const char* allow = kGetHead;
-  if (path == "/v1/health") endpoint = "health";
-  else if (path == "/v1/report") endpoint = "report";
-  else if (path == "/v1/mms") endpoint = "mms";
-  else if (mm_id) endpoint = "mm";
-  else if (path == "/v1/markets") endpoint = "markets";
-  else if (symbol) endpoint = "market";
-  else if (path == "/v1/history") endpoint = "history";
-  else if (path == "/v1/whoami") endpoint = "whoami";
-  else if (path == "/metrics") endpoint = "metrics";
-  else if (path == "/v1/snapshots") endpoint = "snapshots", allow = "POST";
-  else if (path == "/v1/stream") endpoint = "stream", allow = "GET";
-  else if (path == "/v1" || path.starts_with("/v1/")) {
-    endpoint = "unknown";
-    return error_response(404, "no such endpoint");
-  } else {
-    endpoint = "static";
-  }
-  const bool method_ok = std::string_view(allow) == kGetHead ? get : req.method == allow;
-  if (!method_ok) return method_not_allowed(allow);
+// Method, then authentication and role, then the route's own answer.
+ApiResponse ApiCore::serve(const RouteMatch& match, const ApiRequest& req, const net::Target& target) {
+  const Route route = match.route;
+  const RouteSpec& spec = route_spec(route);
+  if (route == Route::unknown) return error_response(404, "no such endpoint");
+  if (!method_allowed(spec.methods, req.method)) return method_not_allowed(spec.methods);
+  if (route == Route::static_file) return static_response(req, target.path);
+  if (route == Route::health) return health_response();
 
-  if (endpoint == "static") return static_response(req, path);
-  if (endpoint == "health") {
-    ApiResponse r = with_state(
-        [&](const PublishedState& s) { return json_response(200, health_json(context(s, wall_clock_us()))); });
-    if (r.status == 503) r.body = health_starting_json();  // nothing published yet: not serving
-    return r;
-  }
+  Result<Caller> caller = authorize(req, target.query, spec.query_token);
+  if (!caller) return unauthorized(caller.error());
+  if (!role_may(spec.access, caller->role)) return forbidden();
+  return serve_authorized(route, match.segment, req, target.query, *caller);
+}
 
-  Role role;
-  TokenDigest digest{};
-  if (auto denied = authorize(req, query, endpoint == "stream", role, digest)) return *denied;
-  const bool staff = role.sees_all_mms();
+ApiResponse ApiCore::serve_authorized(Route route, std::string_view segment, const ApiRequest& req,
+                                      std::string_view query, const Caller& caller) {
+  switch (route) {
+    case Route::whoami: return whoami_response(caller.role);
+    case Route::report: return report_response();
+    case Route::metrics: return metrics_response();
+    case Route::snapshots: return snapshot_response();
+    case Route::mm: return mm_response(segment, caller.role);
+    case Route::mms:
+    case Route::markets:
+    case Route::market: return standings_response(route, segment, caller.role);
+    case Route::history: return history_response(query, caller.role);
+    case Route::stream: return stream_response(req, caller);
+    case Route::health:
+    case Route::static_file:
+    case Route::unknown:
+    case Route::invalid: break;  // answered before authentication
+  }
+  return error_response(404, "no such endpoint");
+}
 
-  if (endpoint == "whoami") {  // lets a client (the dashboard) pick its view
-    JsonWriter w(false);
-    w.begin_object();
-    w.key("role").value(role_kind_name(role.kind));
-    w.key("mm_id");
-    if (staff) w.null();
-    else w.value(program().mms[role.mm].id);
-    w.end_object();
-    return json_response(200, w.take());
+ApiResponse ApiCore::health_response() {
+  ApiResponse r = with_state([&](const PublishedState& s) { return json_response(200, health_json(context(s, now()))); });
+  if (r.status == 503) r.body = health_starting_json();  // nothing published yet: not serving
+  return r;
+}
+
+// Lets a client (the dashboard) pick its view.
+ApiResponse ApiCore::whoami_response(const Role& role) {
+  JsonWriter w(false);
+  w.begin_object();
+  w.key("role").value(role_kind_name(role.kind));
+  w.key("mm_id");
+  if (role.sees_all_mms()) w.null();
+  else w.value(program().mms[role.mm].id);
+  w.end_object();
+  return json_response(200, w.take());
+}
+
+ApiResponse ApiCore::mm_response(std::string_view mm_id, const Role& role) {
+  const std::optional<uint32_t> index = program().mm_index(mm_id);
+  // An MM learns nothing about other ids, not even whether they exist.
+  if (!role.sees_all_mms() && (!index || *index != role.mm)) return forbidden();
+  if (!index) return error_response(404, "unknown mm id");
+  return with_state([&](const PublishedState& s) {
+    const ViewContext ctx = context(s, now());
+    if (!ctx.has_report()) return unavailable("no record processed yet: no standings");
+    return json_response(200, mm_standing_json(ctx, *index));
+  });
+}
+
+// /v1/mms, /v1/markets and /v1/markets/<symbol>.
+ApiResponse ApiCore::standings_response(Route route, std::string_view symbol, const Role& role) {
+  std::optional<uint32_t> market;
+  if (route == Route::market && !(market = program().market_index(symbol))) return error_response(404, "unknown market");
+  return with_state([&](const PublishedState& s) {
+    const ViewContext ctx = context(s, now());
+    if (!ctx.has_report()) return unavailable("no record processed yet: no standings");
+    if (route == Route::mms) return json_response(200, mm_list_json(ctx, role));
+    if (route == Route::markets) return json_response(200, markets_json(ctx, role));
+    return json_response(200, market_json(ctx, *market, role));
+  });
+}
+
+ApiResponse ApiCore::history_response(std::string_view query, const Role& role) {
+  int64_t since = INT64_MIN;
+  if (const std::optional<std::string> text = net::query_param(query, "since")) {
+    const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), since);
+    if (ec != std::errc() || end != text->data() + text->size())
+      return error_response(400, "since must be an integer time in unix milliseconds");
   }
-  if (endpoint == "report") {
-    if (!staff) return forbidden();
-    return report_response();
-  }
-  if (endpoint == "metrics") {
-    if (!staff) return forbidden();
-    return metrics_response();
-  }
-  if (endpoint == "snapshots") {
-    if (role.kind != Role::Kind::ops) return forbidden();
-    return snapshot_response();
-  }
-  if (endpoint == "mm") {
-    const std::optional<uint32_t> index = program().mm_index(*mm_id);
-    // An MM learns nothing about other ids, not even whether they exist.
-    if (!staff && (!index || *index != role.mm)) return forbidden();
-    if (!index) return error_response(404, "unknown mm id");
-    return with_state([&](const PublishedState& s) {
-      const ViewContext ctx = context(s, wall_clock_us());
-      if (!ctx.has_report()) return unavailable("no record processed yet: no standings");
-      return json_response(200, mm_standing_json(ctx, *index));
-    });
-  }
-  if (endpoint == "market" && !program().market_index(*symbol)) return error_response(404, "unknown market");
-  if (endpoint == "mms" || endpoint == "markets" || endpoint == "market") {
-    return with_state([&](const PublishedState& s) {
-      const ViewContext ctx = context(s, wall_clock_us());
-      if (!ctx.has_report()) return unavailable("no record processed yet: no standings");
-      if (endpoint == "mms") return json_response(200, mm_list_json(ctx, role));
-      if (endpoint == "markets") return json_response(200, markets_json(ctx, role));
-      return json_response(200, market_json(ctx, *program().market_index(*symbol), role));
-    });
-  }
-  if (endpoint == "history") {
-    int64_t since = INT64_MIN;
-    if (const std::optional<std::string> text = query_param(query, "since")) {
-      const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), since);
-      if (ec != std::errc() || end != text->data() + text->size())
-        return error_response(400, "since must be an integer time in unix milliseconds");
-    }
-    return json_response(200, history_.json(role, since));
-  }
-  // endpoint == "stream"
+  return json_response(200, history_.json(role, since));
+}
+
+ApiResponse ApiCore::stream_response(const ApiRequest& req, const Caller& caller) {
   if (!req.websocket_upgrade) {
     ApiResponse r = error_response(426, "/v1/stream is a WebSocket: send an Upgrade request");
     r.headers.emplace_back("Upgrade", "websocket");
@@ -276,7 +263,7 @@ ApiResponse ApiCore::route(const ApiRequest& req, std::string& endpoint) {
   }
   ApiResponse r;
   r.status = 101;
-  r.upgrade = StreamGrant{role, digest};
+  r.upgrade = StreamGrant{caller.role, caller.digest};
   return r;
 }
 
@@ -290,7 +277,7 @@ ApiResponse ApiCore::report_response() {
 
 ApiResponse ApiCore::metrics_response() {
   MetricsInput in{program(), nullptr};
-  in.now = wall_clock_us();
+  in.now = now();
   in.client = sources_.client;
   in.api = stats_snapshot();
   in.history_points = history_.size();
@@ -348,7 +335,21 @@ Message ApiCore::update_for(const Role& role, const PublishedState& state, TimeU
   return m;
 }
 
-void ApiCore::tick(TimeUs now) {
+Message ApiCore::month_closed_for(const PublishedState& s) {
+  Message closed;
+  if (months_known_ && s.months_closed > months_closed_) {
+    YearMonth month = last_month_.value_or(s.report.month);
+    if (!last_month_) month = month.month == 1 ? YearMonth{month.year - 1, 12} : YearMonth{month.year, month.month - 1};
+    closed = std::make_shared<const std::string>(month_closed_message(month.to_string()));
+  }
+  months_known_ = true;
+  months_closed_ = s.months_closed;
+  if (s.started) last_month_ = s.report.month;
+  return closed;
+}
+
+void ApiCore::tick() {
+  const TimeUs t = now();
   std::vector<std::pair<std::shared_ptr<StreamClient>, Message>> sends;
   Message closed;
   sources_.published->read([&](const PublishedState& s) {
@@ -356,16 +357,9 @@ void ApiCore::tick(TimeUs now) {
     last_seen_ = s.published_at;
     activity_.update(program(), s);
     history_.sample(s);
-    if (months_known_ && s.months_closed > months_closed_) {
-      YearMonth month = last_month_.value_or(s.report.month);
-      if (!last_month_) month = month.month == 1 ? YearMonth{month.year - 1, 12} : YearMonth{month.year, month.month - 1};
-      closed = std::make_shared<const std::string>(month_closed_message(month.to_string()));
-    }
-    months_known_ = true;
-    months_closed_ = s.months_closed;
-    if (s.started) last_month_ = s.report.month;
+    closed = month_closed_for(s);
     for (auto& [ptr, weak] : streams_)
-      if (auto client = weak.lock()) sends.emplace_back(client, update_for(client->grant().role, s, now));
+      if (auto client = weak.lock()) sends.emplace_back(client, update_for(client->grant().role, s, t));
   });
   for (auto& [client, message] : sends) {
     if (closed) client->send(closed);
@@ -377,13 +371,13 @@ void ApiCore::stream_accepted(const std::shared_ptr<StreamClient>& client) {
   streams_[client.get()] = client;
   stats_.ws_clients.fetch_add(1);
   stats_.ws_accepted.fetch_add(1);
-  stats_.count_request("stream", 101);
+  stats_.count_request(Route::stream, 101);
   Message first;
-  sources_.published->read([&](const PublishedState& s) { first = update_for(client->grant().role, s, wall_clock_us()); });
+  sources_.published->read([&](const PublishedState& s) { first = update_for(client->grant().role, s, now()); });
   if (first) client->send(first);
 }
 
-void ApiCore::stream_rejected() { stats_.count_request("stream", 400); }
+void ApiCore::stream_rejected() { stats_.count_request(Route::stream, 400); }
 
 void ApiCore::stream_closed(StreamClient* client) {
   if (streams_.erase(client)) stats_.ws_clients.fetch_sub(1);

@@ -14,13 +14,16 @@
 #include <utility>
 #include <vector>
 
+#include "core/result.h"
 #include "daemon/api/activity_tracker.h"
 #include "daemon/api/api_options.h"
 #include "daemon/api/api_stats.h"
 #include "daemon/api/history.h"
 #include "daemon/api/outbound_queue.h"
 #include "daemon/api/role.h"
+#include "daemon/api/routes.h"
 #include "daemon/api/token_store.h"
+#include "feeds/net/url.h"
 
 namespace mm::api {
 
@@ -62,12 +65,12 @@ class ApiCore {
  public:
   ApiCore(ApiOptions options, ApiSources sources);
 
-  bool load_tokens(std::string& error);  // any thread
+  Result<> load_tokens();  // any thread
   std::string token_summary() const { return tokens_.table()->summary(); }
   const ApiOptions& options() const { return options_; }
   const Program& program() const { return *sources_.program; }
 
-  // One HTTP request. Counted by endpoint and status (but an upgrade grant, which the
+  // One HTTP request. Counted by route and status (but an upgrade grant, which the
   // session counts once the handshake is done: stream_accepted()).
   ApiResponse handle(const ApiRequest& request);
   // An error for a request the session could not parse (413, 400): counted as "invalid".
@@ -75,7 +78,7 @@ class ApiCore {
 
   // Server timer: a newly published state updates the history, the activity tracker,
   // and is pushed to stream clients (after month_closed when a month was frozen).
-  void tick(TimeUs now);
+  void tick();
 
   void stream_accepted(const std::shared_ptr<StreamClient>& client);  // sends the latest view at once
   void stream_rejected();                                              // the handshake failed
@@ -87,16 +90,33 @@ class ApiCore {
   ApiStatsSnapshot stats_snapshot() const;
 
  private:
-  ApiResponse route(const ApiRequest& request, std::string& endpoint);
-  std::optional<ApiResponse> authorize(const ApiRequest& request, std::string_view query, bool allow_query_token,
-                                       Role& role, TokenDigest& digest);
+  // The caller of an authenticated route.
+  struct Caller {
+    Role role;
+    TokenDigest digest{};
+  };
+
+  TimeUs now() const { return sources_.clock->now_us(); }
+  ApiResponse route(const ApiRequest& request, Route& counted_as);
+  ApiResponse serve(const RouteMatch& match, const ApiRequest& request, const net::Target& target);
+  ApiResponse serve_authorized(Route route, std::string_view segment, const ApiRequest& request,
+                               std::string_view query, const Caller& caller);
+  // Error: the 401 message.
+  Result<Caller> authorize(const ApiRequest& request, std::string_view query, bool allow_query_token) const;
   ApiResponse with_state(const std::function<ApiResponse(const PublishedState&)>& view);
+  ApiResponse health_response();
+  ApiResponse whoami_response(const Role& role);
   ApiResponse report_response();
+  ApiResponse mm_response(std::string_view mm_id, const Role& role);
+  ApiResponse standings_response(Route route, std::string_view symbol, const Role& role);
+  ApiResponse history_response(std::string_view query, const Role& role);
+  ApiResponse stream_response(const ApiRequest& request, const Caller& caller);
   ApiResponse static_response(const ApiRequest& request, std::string_view path);
   ApiResponse snapshot_response();
   ApiResponse metrics_response();
   void drop_stale_caches(const PublishedState& state);  // a newer state: the cached views are stale
   Message update_for(const Role& role, const PublishedState& state, TimeUs now);
+  Message month_closed_for(const PublishedState& state);  // null unless a month was frozen since the last tick
   uint64_t processed(const PublishedState& state) const;
   ViewContext context(const PublishedState& state, TimeUs now) const;
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "config/config.h"
+#include "core/clock.h"
 #include "core/program.h"
 #include "daemon/api/history.h"
 #include "daemon/published_state.h"
@@ -49,8 +50,9 @@ struct ApiSources {
   std::function<std::string(std::string& error)> write_snapshot{};
   // Records the engine loop processed (health, metrics); null: the published counters.
   std::function<uint64_t()> processed_records{};
+  // Every wall-clock read of the API (health staleness, engine lag, stream and history
+  // timing); tests pass a ManualClock.
+  const Clock* clock = &system_clock();
 };
-
-TimeUs wall_clock_us();  // system clock, microseconds since the epoch
 
 }  // namespace mm::api

@@ -40,7 +40,8 @@ struct ApiServer::Impl {
   asio::steady_timer accept_retry{io};
   std::thread thread;
   std::promise<void> finished;
-  uint16_t port = 0;
+  std::string host;  // as in `listen`, without brackets
+  uint16_t port = 0;  // the bound one
   bool running = false;
 
   void accept() {
@@ -69,11 +70,35 @@ struct ApiServer::Impl {
     });
   }
 
+  // Loads the tokens and binds the listener (nothing runs yet).
+  Result<> listen() {
+    const std::string& listen = core.options().listen;
+    uint16_t wanted = 0;
+    if (!net::parse_listen_address(listen, host, wanted))
+      return make_error("api: listen address \"" + listen + "\" is not HOST:PORT");
+    if (Result<> loaded = core.load_tokens(); !loaded) return make_error("api: " + loaded.message());
+    error_code ec;
+    const asio::ip::address address = asio::ip::make_address(host, ec);
+    if (ec) return make_error("api: listen address \"" + listen + "\": " + ec.message());
+    const tcp::endpoint endpoint(address, wanted);
+    acceptor.open(endpoint.protocol(), ec);
+    if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor.bind(endpoint, ec);
+    if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      error_code ignored;
+      acceptor.close(ignored);
+      return make_error("api: cannot listen on " + listen + ": " + ec.message());
+    }
+    port = acceptor.local_endpoint(ec).port();
+    return {};
+  }
+
   void schedule_tick() {
     tick_timer.expires_after(std::chrono::microseconds(std::max<TimeUs>(core.options().push_interval, 1000)));
     tick_timer.async_wait([this](const error_code& ec) {
       if (ec) return;
-      core.tick(wall_clock_us());
+      core.tick();
       schedule_tick();
     });
   }
@@ -99,35 +124,11 @@ ApiServer::~ApiServer() { stop(); }
 bool ApiServer::start(std::string& error) {
   Impl& s = *impl_;
   if (s.running) return true;
-  const ApiOptions& o = s.core.options();
-  std::string host;
-  uint16_t port = 0;
-  if (!net::parse_listen_address(o.listen, host, port)) {
-    error = "api: listen address \"" + o.listen + "\" is not HOST:PORT";
+  const Result<> listening = s.listen();
+  if (!listening) {
+    error = listening.message();
     return false;
   }
-  if (!s.core.load_tokens(error)) {
-    error = "api: " + error;
-    return false;
-  }
-  error_code ec;
-  const asio::ip::address address = asio::ip::make_address(host, ec);
-  if (ec) {
-    error = "api: listen address \"" + o.listen + "\": " + ec.message();
-    return false;
-  }
-  const tcp::endpoint endpoint(address, port);
-  s.acceptor.open(endpoint.protocol(), ec);
-  if (!ec) s.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) s.acceptor.bind(endpoint, ec);
-  if (!ec) s.acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) {
-    error = "api: cannot listen on " + o.listen + ": " + ec.message();
-    error_code ignored;
-    s.acceptor.close(ignored);
-    return false;
-  }
-  s.port = s.acceptor.local_endpoint(ec).port();
   s.work.emplace(s.io.get_executor());
   s.accept();
   s.schedule_tick();
@@ -136,7 +137,7 @@ bool ApiServer::start(std::string& error) {
     name_this_thread("mm-api");
     s.run();
   });
-  spdlog::info("api: listening on {}:{}; {}", host, s.port, s.core.token_summary());
+  spdlog::info("api: listening on {}:{}; {}", s.host, s.port, s.core.token_summary());
   return true;
 }
 
@@ -144,7 +145,8 @@ uint16_t ApiServer::port() const { return impl_->port; }
 
 bool ApiServer::reload_tokens(std::string& error) {
   Impl& s = *impl_;
-  if (!s.core.load_tokens(error)) {
+  if (Result<> loaded = s.core.load_tokens(); !loaded) {
+    error = loaded.message();
     spdlog::error("api: token reload failed, keeping the previous tokens: {}", error);
     return false;
   }

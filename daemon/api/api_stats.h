@@ -1,44 +1,45 @@
 // The API server's own counters, for /metrics and ApiServer::stats(). Written on the
-// server thread, readable from any thread.
+// server thread, readable from any thread. Requests are counted in a fixed array of
+// atomics indexed by [route][status slot] (routes.h): no lock, no allocation per request.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
-#include <map>
-#include <mutex>
-#include <string>
 #include <string_view>
-#include <utility>
+
+#include "daemon/api/routes.h"
 
 namespace mm::api {
 
+using RequestCounts = std::array<std::array<uint64_t, kStatusSlots>, kRouteCount>;
+
 struct ApiStatsSnapshot {
-  std::map<std::pair<std::string, unsigned>, uint64_t> requests;  // (endpoint, status) -> count
+  RequestCounts requests{};  // [route][status_slot(status)]
   uint64_t connections_open = 0, connections_refused = 0;
   uint64_t ws_clients = 0, ws_accepted = 0, ws_messages = 0, ws_dropped_slow = 0, ws_revoked = 0;
   uint64_t token_loads_ok = 0, token_loads_failed = 0;
 
+  uint64_t requests_for(Route route, unsigned status) const { return requests[size_t(route)][status_slot(status)]; }
+  // By metric label ("report", "invalid", ...); 0 for a label that is no route.
   uint64_t requests_for(std::string_view endpoint, unsigned status) const {
-    auto it = requests.find({std::string(endpoint), status});
-    return it == requests.end() ? 0 : it->second;
+    const std::optional<Route> route = route_by_label(endpoint);
+    return route ? requests_for(*route, status) : 0;
   }
 };
 
 class ApiStats {
  public:
-  void count_request(std::string_view endpoint, unsigned status) {
-    std::lock_guard lock(mutex_);
-    ++requests_[{std::string(endpoint), status}];
+  void count_request(Route route, unsigned status) {
+    requests_[size_t(route)][status_slot(status)].fetch_add(1, std::memory_order_relaxed);
   }
   std::atomic<uint64_t> connections_open{0}, connections_refused{0};
   std::atomic<uint64_t> ws_clients{0}, ws_accepted{0}, ws_messages{0}, ws_dropped_slow{0}, ws_revoked{0};
 
   ApiStatsSnapshot snapshot() const {
     ApiStatsSnapshot s;
-    {
-      std::lock_guard lock(mutex_);
-      s.requests = requests_;
-    }
+    for (size_t r = 0; r < kRouteCount; ++r)
+      for (size_t k = 0; k < kStatusSlots; ++k) s.requests[r][k] = requests_[r][k].load(std::memory_order_relaxed);
     s.connections_open = connections_open.load();
     s.connections_refused = connections_refused.load();
     s.ws_clients = ws_clients.load();
@@ -50,8 +51,7 @@ class ApiStats {
   }
 
  private:
-  mutable std::mutex mutex_;
-  std::map<std::pair<std::string, unsigned>, uint64_t> requests_;
+  std::array<std::array<std::atomic<uint64_t>, kStatusSlots>, kRouteCount> requests_{};
 };
 
 }  // namespace mm::api

@@ -1,5 +1,7 @@
 #include "daemon/api/metrics_view.h"
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 
@@ -91,19 +93,25 @@ void engine_families(Builder& b, const MetricsInput& in, const PublishedState& s
            "Engine events by kind (depth_gaps: book sequence gaps; seeds_*: book resyncs)", MetricType::Counter);
   for (const auto& [kind, n] : kinds) b.add(double(n), {{"kind", kind}});
 
-  const auto histogram = [&](const LatencyHistogram& l) {
-    ClientMetric::Histogram h;
-    h.sample_count = l.count();
-    h.sample_sum = double(l.sum()) / 1e9;
-    for (double bound : latency_bucket_bounds())
-      h.bucket.push_back({l.count_at_most(uint64_t(std::llround(bound * 1e9))), bound});
-    h.bucket.push_back({l.count(), std::numeric_limits<double>::infinity()});
-    return h;
-  };
-  b.histogram("mmscore_engine_latency_seconds", "Frame received to state updated", histogram(s.latency));
-  b.histogram("mmscore_engine_service_seconds", "Taken off the ring to state updated (the engine's own work)",
-              histogram(s.service));
+}
 
+ClientMetric::Histogram seconds_histogram(const LatencyHistogram& l) {
+  ClientMetric::Histogram h;
+  h.sample_count = l.count();
+  h.sample_sum = double(l.sum()) / 1e9;
+  for (double bound : latency_bucket_bounds())
+    h.bucket.push_back({l.count_at_most(uint64_t(std::llround(bound * 1e9))), bound});
+  h.bucket.push_back({l.count(), std::numeric_limits<double>::infinity()});
+  return h;
+}
+
+void engine_histograms(Builder& b, const PublishedState& s) {
+  b.histogram("mmscore_engine_latency_seconds", "Frame received to state updated", seconds_histogram(s.latency));
+  b.histogram("mmscore_engine_service_seconds", "Taken off the ring to state updated (the engine's own work)",
+              seconds_histogram(s.service));
+}
+
+void ring_and_journal_families(Builder& b, const PublishedState& s) {
   b.gauge("mmscore_ring_used_bytes", "Network-to-engine ring: bytes waiting", double(s.ring_used));
   b.gauge("mmscore_ring_capacity_bytes", "Network-to-engine ring: capacity", double(s.ring_capacity));
   b.family("mmscore_ring_refusals_total", "Messages the ring refused (the network side waits and retries)",
@@ -118,7 +126,9 @@ void engine_families(Builder& b, const MetricsInput& in, const PublishedState& s
   b.counter("mmscore_journal_fsyncs_total", "Journal fsyncs", double(s.journal.fsyncs));
   b.counter("mmscore_months_closed_total", "Months frozen (final report written) since start",
             double(s.months_closed));
+}
 
+void feed_state_families(Builder& b, const MetricsInput& in, const PublishedState& s) {
   b.gauge("mmscore_feed_public_connected", "Engine view: the public stream is connected", s.public_connected);
   b.family("mmscore_feed_account_connected", "Engine view: an MM account's private stream is connected",
            MetricType::Gauge);
@@ -158,9 +168,15 @@ void market_families(Builder& b, const MetricsInput& in, const PublishedState& s
   }
   per_market("mmscore_market_active_mms", "Program MMs active at the last snapshot",
              [&](uint32_t m) -> std::optional<double> { return figures[m].active_mms; });
+}
 
-  if (!(s.started && s.report.markets.size() == p.markets.size() && s.report.mms.size() == p.mms.size())) return;
-  const Report& r = s.report;
+// The running report's figures per market.
+void report_families(Builder& b, const MetricsInput& in, const Report& r) {
+  const Program& p = in.program;
+  auto per_market = [&](const char* name, const char* help, auto value) {
+    b.family(name, help, MetricType::Gauge);
+    for (uint32_t m = 0; m < p.markets.size(); ++m) b.add(value(m), {{"symbol", p.markets[m].symbol}});
+  };
   b.gauge("mmscore_report_month", "Month of the running report as YYYYMM", r.month.year * 100 + r.month.month);
   b.gauge("mmscore_report_as_of_seconds", "Time of the running report, unix seconds", seconds(r.as_of));
   b.gauge("mmscore_report_snapshots_taken", "Snapshots taken this month", r.snapshots_taken);
@@ -172,12 +188,16 @@ void market_families(Builder& b, const MetricsInput& in, const PublishedState& s
     b.add(r.markets[m].snapshots_unobserved, {{"symbol", p.markets[m].symbol}, {"state", "unobserved"}});
   }
   per_market("mmscore_market_maker_volume_usd", "All users' maker volume this month",
-             [&](uint32_t m) -> std::optional<double> { return usd(r.markets[m].maker_volume_usd); });
+             [&](uint32_t m) { return usd(r.markets[m].maker_volume_usd); });
   per_market("mmscore_market_program_maker_volume_usd", "Program MMs' maker volume this month",
-             [&](uint32_t m) -> std::optional<double> { return usd(r.markets[m].program_maker_volume_usd); });
+             [&](uint32_t m) { return usd(r.markets[m].program_maker_volume_usd); });
   per_market("mmscore_market_pair_pool_usd", "The market's pair pool this month",
-             [&](uint32_t m) -> std::optional<double> { return double(r.markets[m].pair_pool) / 100.0; });
+             [&](uint32_t m) { return double(r.markets[m].pair_pool) / 100.0; });
+}
 
+// The running report's figures per MM and per MM and market.
+void mm_families(Builder& b, const MetricsInput& in, const Report& r) {
+  const Program& p = in.program;
   auto per_cell = [&](const char* name, const char* help, auto value) {
     b.family(name, help, MetricType::Gauge);
     for (const MmResult& mm : r.mms)
@@ -247,11 +267,25 @@ void client_families(Builder& b, const MetricsInput& in, const ClientStats& c) {
             double(c.dropped_at_stop.load()));
 }
 
+// Routes in the order of their labels: the samples come out sorted, as they always have.
+const std::array<Route, kRouteCount>& routes_by_label() {
+  static const std::array<Route, kRouteCount> sorted = [] {
+    std::array<Route, kRouteCount> out{};
+    for (size_t i = 0; i < kRouteCount; ++i) out[i] = Route(i);
+    std::sort(out.begin(), out.end(), [](Route x, Route y) { return route_label(x) < route_label(y); });
+    return out;
+  }();
+  return sorted;
+}
+
 void api_families(Builder& b, const MetricsInput& in) {
   const ApiStatsSnapshot& a = in.api;
   b.family("mmscore_api_requests_total", "API requests by endpoint and status", MetricType::Counter);
-  for (const auto& [key, n] : a.requests)
-    b.add(double(n), {{"endpoint", key.first}, {"status", std::to_string(key.second)}});
+  for (const Route route : routes_by_label())
+    for (size_t k = 0; k < kStatusSlots; ++k)
+      if (const uint64_t n = a.requests[size_t(route)][k])  // only what happened, as a sparse counter
+        b.add(double(n), {{"endpoint", std::string(route_label(route))},
+                          {"status", k < kCountedStatuses.size() ? std::to_string(kCountedStatuses[k]) : "other"}});
   b.gauge("mmscore_api_connections_open", "Open API connections (HTTP and WebSocket)", double(a.connections_open));
   b.counter("mmscore_api_connections_refused_total", "Connections closed at once: too many open",
             double(a.connections_refused));
@@ -279,9 +313,17 @@ const std::vector<double>& latency_bucket_bounds() {
 std::vector<MetricFamily> metric_families(const MetricsInput& in) {
   Builder b;
   b.gauge("mmscore_state_published", "1 once the engine has published its state", in.state ? 1 : 0);
-  if (in.state) {
-    engine_families(b, in, *in.state);
-    market_families(b, in, *in.state);
+  if (const PublishedState* s = in.state) {
+    engine_families(b, in, *s);
+    engine_histograms(b, *s);
+    ring_and_journal_families(b, *s);
+    feed_state_families(b, in, *s);
+    market_families(b, in, *s);
+    if (s->started && s->report.markets.size() == in.program.markets.size() &&
+        s->report.mms.size() == in.program.mms.size()) {
+      report_families(b, in, s->report);
+      mm_families(b, in, s->report);
+    }
   }
   if (in.client) client_families(b, in, *in.client);
   api_families(b, in);

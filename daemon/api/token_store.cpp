@@ -11,46 +11,44 @@
 
 namespace mm::api {
 
-bool read_text_file(const std::string& path, std::string& out, std::string& error) {
+Result<std::string> read_text_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = path + ": cannot read: " + std::strerror(errno);
-    return false;
-  }
+  if (!in) return make_error(path + ": cannot read: " + std::strerror(errno));
   std::ostringstream ss;
   ss << in.rdbuf();
-  if (in.bad()) {
-    error = path + ": read error";
-    return false;
-  }
-  out = ss.str();
-  return true;
+  if (in.bad()) return make_error(path + ": read error");
+  return ss.str();
 }
 
-bool TokenStore::load(const std::string& path, std::string& error) {
-  auto table = std::make_shared<TokenTable>();
-  if (!path.empty()) {
-    std::string text;
-    if (!read_text_file(path, text, error)) {
-      reloads_failed_.fetch_add(1);
-      return false;
-    }
-    std::optional<TokenTable> parsed = TokenTable::parse(text, path, program_, error);
-    if (!parsed) {
-      reloads_failed_.fetch_add(1);
-      return false;
-    }
-    *table = std::move(*parsed);
-    struct stat st {};
-    if (::stat(path.c_str(), &st) == 0 && (st.st_mode & 077))
-      spdlog::warn("api: {} is readable by other users; chmod 600 it", path);
+namespace {
+
+Result<TokenTable> read_token_file(const std::string& path, const Program& program) {
+  if (path.empty()) return TokenTable();
+  const Result<std::string> text = read_text_file(path);
+  if (!text) return text.error();
+  Result<TokenTable> parsed = TokenTable::parse(*text, path, program);
+  if (!parsed) return parsed.error();
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && (st.st_mode & 077))
+    spdlog::warn("api: {} is readable by other users; chmod 600 it", path);
+  return parsed;
+}
+
+}  // namespace
+
+Result<> TokenStore::load(const std::string& path) {
+  Result<TokenTable> parsed = read_token_file(path, program_);
+  if (!parsed) {
+    reloads_failed_.fetch_add(1);
+    return parsed.error();
   }
+  auto table = std::make_shared<const TokenTable>(std::move(*parsed));
   {
     std::lock_guard lock(mutex_);
     table_ = std::move(table);
   }
   reloads_ok_.fetch_add(1);
-  return true;
+  return {};
 }
 
 std::shared_ptr<const TokenTable> TokenStore::table() const {

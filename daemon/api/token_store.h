@@ -7,6 +7,7 @@
 #include <mutex>
 #include <string>
 
+#include "core/result.h"
 #include "daemon/api/token_table.h"
 
 namespace mm::api {
@@ -17,7 +18,7 @@ class TokenStore {
 
   // Reads and parses `path`; on success the new table replaces the old one. An empty
   // path installs an empty table (only public endpoints are reachable).
-  bool load(const std::string& path, std::string& error);
+  Result<> load(const std::string& path);
   std::shared_ptr<const TokenTable> table() const;
 
   uint64_t reloads_ok() const { return reloads_ok_.load(); }
@@ -30,7 +31,7 @@ class TokenStore {
   std::atomic<uint64_t> reloads_ok_{0}, reloads_failed_{0};
 };
 
-// Whole file into `out`; false with "FILE: reason" in `error`.
-bool read_text_file(const std::string& path, std::string& out, std::string& error);
+// The whole file; error "FILE: reason".
+Result<std::string> read_text_file(const std::string& path);
 
 }  // namespace mm::api

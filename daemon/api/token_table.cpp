@@ -40,14 +40,12 @@ TokenDigest digest_token(std::string_view token) {
   return d;
 }
 
-std::optional<TokenTable> TokenTable::parse(std::string_view text, std::string_view file_name,
-                                            const Program& program, std::string& error) {
+Result<TokenTable> TokenTable::parse(std::string_view text, std::string_view file_name, const Program& program) {
   TokenTable table;
   std::vector<size_t> line_of;  // per entry, for duplicate messages
   size_t line_no = 0;
   auto fail = [&](const std::string& what) {
-    error = std::string(file_name) + ":" + std::to_string(line_no) + ": " + what;
-    return std::nullopt;
+    return make_error(std::string(file_name) + ":" + std::to_string(line_no) + ": " + what);
   };
   while (!text.empty()) {
     ++line_no;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/program.h"
+#include "core/result.h"
 #include "daemon/api/role.h"
 
 namespace mm::api {
@@ -26,10 +27,9 @@ class TokenTable {
  public:
   // Blank lines and lines starting with '#' are skipped. Any other line must be
   // "<token> <role>" with a token of 16..1024 printable ASCII characters and a role of
-  // ops, risk or mm:<mm_id> (an id of the program). The first problem is returned as
-  // "FILE:LINE: what" through `error`.
-  static std::optional<TokenTable> parse(std::string_view text, std::string_view file_name, const Program& program,
-                                         std::string& error);
+  // ops, risk or mm:<mm_id> (an id of the program). The first problem is the error,
+  // "FILE:LINE: what".
+  static Result<TokenTable> parse(std::string_view text, std::string_view file_name, const Program& program);
 
   std::optional<Role> find(std::string_view token) const { return find_digest(digest_token(token)); }
   // `compared` (tests): how many entries were compared, always all of them.

@@ -6,6 +6,10 @@
 #include <cctype>
 #include <charconv>
 
+#include <boost/url/parse.hpp>
+#include <boost/url/pct_string_view.hpp>
+#include <boost/url/url.hpp>
+
 namespace mm::net {
 namespace {
 
@@ -16,12 +20,8 @@ std::optional<Url> fail(std::string* error, std::string message) {
 
 bool is_default_port(const Url& u) { return u.port == (u.tls ? "443" : "80"); }
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
+// Query values keep '+' as it is (Boost.URL's params() would turn it into a space).
+const boost::urls::encoding_opts kNoPlusAsSpace{false, false, false};
 
 }  // namespace
 
@@ -53,35 +53,57 @@ Target split_target(std::string_view target) {
   return {target.substr(0, q), target.substr(q + 1)};
 }
 
+Result<QueryParams> QueryParams::parse(std::string_view query) {
+  if (query.empty()) return QueryParams();  // Boost.URL sees one empty parameter: there is none
+  const boost::urls::result<boost::urls::pct_string_view> escaped = boost::urls::make_pct_string_view(query);
+  if (!escaped) return make_error("bad %-escape in the query");
+  boost::urls::url u;
+  u.set_encoded_query(*escaped);  // escapes what a query may not hold; valid escapes stay
+  QueryParams out;
+  for (const boost::urls::param& p : u.params(kNoPlusAsSpace))
+    out.items_.push_back({p.key, p.value, p.has_value});
+  return out;
+}
+
+std::optional<std::string_view> QueryParams::first(std::string_view key) const {
+  for (const QueryParam& p : items_)
+    if (p.key == key) return std::string_view(p.value);
+  return std::nullopt;
+}
+
+std::vector<std::string_view> QueryParams::values(std::string_view key) const {
+  std::vector<std::string_view> out;
+  for (const QueryParam& p : items_)
+    if (p.has_value && p.key == key) out.push_back(p.value);
+  return out;
+}
+
+std::optional<std::string> query_param(std::string_view query, std::string_view key) {
+  const Result<QueryParams> params = QueryParams::parse(query);
+  if (!params) return std::nullopt;
+  const std::optional<std::string_view> value = params->first(key);
+  if (!value) return std::nullopt;
+  return std::string(*value);
+}
+
+Result<std::string> percent_decoded(std::string_view in) {
+  const boost::urls::result<boost::urls::pct_string_view> escaped = boost::urls::make_pct_string_view(in);
+  if (!escaped) return make_error("bad %-escape");
+  return escaped->decode(kNoPlusAsSpace);
+}
+
 bool percent_decode(std::string_view in, std::string& out) {
-  out.clear();
-  for (size_t i = 0; i < in.size(); ++i) {
-    if (in[i] != '%') {
-      out.push_back(in[i]);
-      continue;
-    }
-    if (i + 2 >= in.size()) return false;
-    const int hi = hex_digit(in[i + 1]), lo = hex_digit(in[i + 2]);
-    if (hi < 0 || lo < 0) return false;
-    out.push_back(char(hi * 16 + lo));
-    i += 2;
-  }
-  return true;
+  Result<std::string> decoded = percent_decoded(in);
+  out = decoded ? std::move(*decoded) : std::string();
+  return decoded.ok();
 }
 
 bool parse_query(std::string_view query, std::vector<std::pair<std::string, std::string>>& out) {
   out.clear();
-  while (!query.empty()) {
-    const size_t amp = query.find('&');
-    const std::string_view item = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-    if (item.empty()) continue;
-    const size_t eq = item.find('=');
-    std::string key, value;
-    if (!percent_decode(item.substr(0, eq), key)) return false;
-    if (eq != std::string_view::npos && !percent_decode(item.substr(eq + 1), value)) return false;
-    out.emplace_back(std::move(key), std::move(value));
-  }
+  Result<QueryParams> params = QueryParams::parse(query);
+  if (!params) return false;
+  for (const QueryParam& p : params->items())
+    if (!p.key.empty() || p.has_value) out.emplace_back(p.key, p.value);  // "a&&b": no empty items
   return true;
 }
 

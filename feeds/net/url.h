@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/result.h"
+
 namespace mm::net {
 
 struct Url {
@@ -35,11 +37,38 @@ struct Target {
 };
 Target split_target(std::string_view target);
 
-// %XX escapes decoded ('+' is kept: neither the exchange's symbols nor our tokens hold
-// spaces). False on a bad escape.
-bool percent_decode(std::string_view in, std::string& out);
+// A query string's parameters, in order, %XX-decoded: the one query parser (the API, the
+// REST parser and the simulator all use it), built on Boost.URL. '+' stays '+' (neither
+// the exchange's symbols nor our tokens hold spaces). Any character is accepted (the
+// HTTP parser has already vetted the target); an invalid %-escape anywhere is an error.
+struct QueryParam {
+  std::string key, value;
+  bool has_value = false;  // "key=..." rather than a bare "key"
+};
+class QueryParams {
+ public:
+  static Result<QueryParams> parse(std::string_view query);
 
-// "a=1&b=x%2Fy" -> {{"a","1"},{"b","x/y"}}; false on a bad %-escape anywhere.
+  const std::vector<QueryParam>& items() const { return items_; }
+  // The value of the first `key` (a bare "key" has the value ""); nullopt when absent.
+  std::optional<std::string_view> first(std::string_view key) const;
+  // Every "key=value" with this key, in order (bare "key" items are not values).
+  std::vector<std::string_view> values(std::string_view key) const;
+
+ private:
+  std::vector<QueryParam> items_;
+};
+
+// The first value of `key` in `query` ("since=5&x=1"), decoded; nullopt when the key is
+// absent or the query has a bad %-escape.
+std::optional<std::string> query_param(std::string_view query, std::string_view key);
+
+// %XX escapes decoded ('+' is kept). Error on a bad escape.
+Result<std::string> percent_decoded(std::string_view in);
+
+// Older forms of the two above, kept for callers outside feeds/net and the API (the
+// simulator): false on a bad escape. parse_query skips empty items ("a&&b").
+bool percent_decode(std::string_view in, std::string& out);
 bool parse_query(std::string_view query, std::vector<std::pair<std::string, std::string>>& out);
 
 }  // namespace mm::net

@@ -133,3 +133,20 @@ TEST_CASE("REST open orders: refusals", "[feeds][rest]") {
   expect_refused(h, "/api/v1/orders", R"({})", "body: expected an array", kAlphaRest);
   expect_refused(h, "/api/v1/orders", R"([] [])", "body: trailing content after the JSON value", kAlphaRest);
 }
+
+TEST_CASE("REST paths: the query's symbol, decoded, once, not empty, not a longer key", "[feeds][rest]") {
+  Harness h;
+  REQUIRE(h.rest("/api/v1/depth?limit=100&symbol=SOL%5FUSDC", kDepthBody, kRest).ok);  // %XX decoded
+  CHECK(h.payload<DepthSnapshotEvent>().market == kSolUsdc);
+  expect_refused(h, "/api/v1/depth?symbols=SOL_USDC", kDepthBody, "path: depth request without symbol", kRest);
+  expect_refused(h, "/api/v1/depth?symbol", kDepthBody, "path: depth request without symbol", kRest);  // no value
+  expect_refused(h, "/api/v1/depth?symbol=", kDepthBody, "path: empty symbol", kRest);
+  expect_refused(h, "/api/v1/depth?symbol=SOL_USDC&limit=5&symbol=SOL_USDC", kDepthBody, "path: symbol given twice",
+                 kRest);
+  expect_refused(h, "/api/v1/depth?symbol=SOL_USDC&x=%zz", kDepthBody, "path: bad %-escape in the query", kRest);
+
+  REQUIRE(h.rest("/api/v1/orders?symbols=SOL_USDC", "[]", kAlphaRest).ok);  // "symbols" is no filter
+  CHECK_FALSE(h.payload<OpenOrdersEvent>().has_market_filter);
+  REQUIRE(h.rest("/api/v1/orders?symbol=SOL%5FUSDC_PERP", "[]", kAlphaRest).ok);
+  CHECK(h.payload<OpenOrdersEvent>().only_market == kSolUsdcPerp);
+}

@@ -167,7 +167,7 @@ Server::Server(api::ApiOptions options, bool publish_now) {
   write_file(tokens_file, standard_tokens());
   options.listen = "127.0.0.1:0";
   options.tokens_file = tokens_file;
-  if (publish_now) publish(api::wall_clock_us());
+  if (publish_now) publish(mm::system_clock().now_us());
   api::ApiSources sources;
   sources.program = &program;
   sources.published = &published;

@@ -231,7 +231,7 @@ TEST_CASE("before the engine publishes: 503 with Retry-After, metrics still serv
   CHECK(http_get(s.port(), "/v1/history", kAlphaToken).status == 200);
 
   auto idle = std::make_unique<PublishedState>();  // published, but no record yet
-  idle->published_at = mm::api::wall_clock_us();
+  idle->published_at = mm::system_clock().now_us();
   s.published.publish(std::move(idle));
   CHECK(http_get(s.port(), "/v1/health").status == 200);
   CHECK(http_get(s.port(), "/v1/markets", kOpsToken).status == 503);

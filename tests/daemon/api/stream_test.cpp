@@ -54,7 +54,7 @@ TEST_CASE("stream: scoped updates on connect and after each publish") {
 
   std::vector<std::string> alpha_messages, beta_messages;
   for (int k = 1; k <= 3; ++k) {
-    s.publish(mm::api::wall_clock_us() + k);
+    s.publish(mm::system_clock().now_us() + k);
     const std::optional<std::string> a = alpha.read_message();
     const std::optional<std::string> b = by_query.read_message();
     REQUIRE(a);
@@ -82,9 +82,9 @@ TEST_CASE("stream: month_closed when the engine froze a month") {
   WsClient ws;
   REQUIRE(ws.connect(s.port(), "/v1/stream", kRiskToken) == 101);
   REQUIRE(ws.read_message());
-  s.publish(mm::api::wall_clock_us() + 1);  // seen by the server: months_closed 0, April
+  s.publish(mm::system_clock().now_us() + 1);  // seen by the server: months_closed 0, April
   REQUIRE(next_of_type(ws, "update"));
-  auto next = make_state(s.program, mm::api::wall_clock_us() + 2);
+  auto next = make_state(s.program, mm::system_clock().now_us() + 2);
   next->months_closed = 1;
   next->report.month = YearMonth{2026, 5};
   s.published.publish(std::move(next));
@@ -108,7 +108,7 @@ TEST_CASE("stream: a client that never reads is dropped at the queue limit; the 
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   int published = 0;
   while (s.server->stats().ws_dropped_slow == 0 && std::chrono::steady_clock::now() < deadline) {
-    s.publish(mm::api::wall_clock_us() + ++published);
+    s.publish(mm::system_clock().now_us() + ++published);
     std::this_thread::sleep_for(std::chrono::milliseconds(3));
     while (reader.read_message(1)) {
     }
@@ -119,7 +119,7 @@ TEST_CASE("stream: a client that never reads is dropped at the queue limit; the 
   CHECK(s.server->stats().ws_clients == 1);
 
   // The reading client still gets new states.
-  s.publish(mm::api::wall_clock_us() + ++published);
+  s.publish(mm::system_clock().now_us() + ++published);
   bool got = false;
   for (int i = 0; i < 100 && !got; ++i) got = reader.read_message(5000).has_value();
   CHECK(got);
@@ -137,7 +137,7 @@ TEST_CASE("stream: a reload that removes the token closes its streams") {
   std::string error;
   REQUIRE(s.server->reload_tokens(error));
   CHECK(alpha.wait_closed(10000));
-  s.publish(mm::api::wall_clock_us() + 1);
+  s.publish(mm::system_clock().now_us() + 1);
   CHECK(ops.read_message());
   CHECK(s.server->stats().ws_revoked == 1);
 }

@@ -13,23 +13,20 @@ namespace {
 
 std::string parse_error(const std::string& text) {
   const Program p = make_program();
-  std::string error;
-  const auto table = TokenTable::parse(text, "tokens.txt", p, error);
-  CHECK_FALSE(table.has_value());
-  return error;
+  const auto table = TokenTable::parse(text, "tokens.txt", p);
+  CHECK_FALSE(table.ok());
+  return table ? std::string() : table.message();
 }
 
 }  // namespace
 
 TEST_CASE("token file: roles, comments, blank lines and CRLF") {
   const Program p = make_program();
-  std::string error;
   const auto table = TokenTable::parse(
       "# ops\r\n\r\n   \n" + std::string(kOpsToken) + " ops\r\n" + kRiskToken + "\trisk\n  # indented comment\n" +
           kAlphaToken + "   mm:alpha  \n" + kBetaToken + " mm:beta",
-      "tokens.txt", p, error);
-  REQUIRE(table.has_value());
-  CHECK(error.empty());
+      "tokens.txt", p);
+  REQUIRE(table.ok());  // no error
   CHECK(table->size() == 4);
   CHECK(table->find(kOpsToken) == std::optional<Role>(Role{Role::Kind::ops, 0}));
   CHECK(table->find(kRiskToken) == std::optional<Role>(Role{Role::Kind::risk, 0}));
@@ -63,8 +60,7 @@ TEST_CASE("token lookup compares every entry whatever matches (constant time)") 
   const Program p = make_program();
   std::string text;
   for (int i = 0; i < 5; ++i) text += "token-number-" + std::to_string(i) + "-0123456789 ops\n";
-  std::string error;
-  const auto table = TokenTable::parse(text, "t", p, error);
+  const auto table = TokenTable::parse(text, "t", p);
   REQUIRE(table);
   for (const std::string& candidate : {std::string("token-number-0-0123456789"), std::string("token-number-4-0123456789"),
                                        std::string("token-number-9-0123456789"), std::string("x")}) {
@@ -82,22 +78,23 @@ TEST_CASE("token store: a reload replaces the tokens; a broken file keeps the pr
   const std::string path = dir + "/tokens.txt";
   write_file(path, standard_tokens());
   mm::api::TokenStore store(p);
-  std::string error;
-  REQUIRE(store.load(path, error));
+  REQUIRE(store.load(path));
   CHECK(store.table()->find(kOpsToken).has_value());
 
   write_file(path, "fresh-ops-token-0123456789 ops\n");
-  REQUIRE(store.load(path, error));
+  REQUIRE(store.load(path));
   CHECK_FALSE(store.table()->find(kOpsToken).has_value());
   CHECK(store.table()->find("fresh-ops-token-0123456789").has_value());
 
   write_file(path, "fresh-ops-token-0123456789 ops\nbroken\n");
-  CHECK_FALSE(store.load(path, error));
-  CHECK(error == path + ":2: expected \"<token> <role>\"");
+  mm::Result<> broken = store.load(path);
+  CHECK_FALSE(broken);
+  CHECK((broken ? std::string() : broken.message()) == path + ":2: expected \"<token> <role>\"");
   CHECK(store.table()->find("fresh-ops-token-0123456789").has_value());
 
-  CHECK_FALSE(store.load(dir + "/missing.txt", error));
-  CHECK(error.find("missing.txt: cannot read") != std::string::npos);
+  mm::Result<> missing = store.load(dir + "/missing.txt");
+  CHECK_FALSE(missing);
+  CHECK((missing ? std::string() : missing.message()).find("missing.txt: cannot read") != std::string::npos);
   CHECK(store.table()->find("fresh-ops-token-0123456789").has_value());
   CHECK(store.reloads_ok() == 2);
   CHECK(store.reloads_failed() == 2);
