@@ -79,23 +79,23 @@ int read_whole_file(const std::string& path, std::string& out) {
 
 }  // namespace
 
-std::variant<Settings, ConfigError> load_config_string(std::string_view toml, const std::string& display_path) {
+Result<Settings> load_config_string(std::string_view toml, const std::string& display_path) {
   try {
     return load(toml, display_path);
   } catch (const LoadFailure& failure) {
-    return ConfigError{failure.message};
+    return make_error(failure.message);
   } catch (const std::exception& e) {  // e.g. bad_alloc: still never escapes
-    return ConfigError{display_path + ": " + e.what()};
+    return make_error(display_path + ": " + e.what());
   }
 }
 
-std::variant<Settings, ConfigError> load_config_file(const std::string& path) {
+Result<Settings> load_config_file(const std::string& path) {
   std::string text;
   errno = 0;
   if (const int error = read_whole_file(path, text); error != 0)
-    return ConfigError{path + ": cannot read: " + std::strerror(error)};
+    return make_error(path + ": cannot read: " + std::strerror(error));
   auto result = load_config_string(text, path);
-  if (auto* settings = std::get_if<Settings>(&result)) resolve_paths(*settings, std::filesystem::path(path).parent_path());
+  if (result) resolve_paths(*result, std::filesystem::path(path).parent_path());
   return result;
 }
 

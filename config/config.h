@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 #include <variant>
+
+#include "core/result.h"
 #include <vector>
 
 #include "core/program.h"
@@ -78,14 +80,10 @@ struct Settings {
   std::string path;                                    // the file loaded
 };
 
-struct ConfigError {
-  std::string message;  // "FILE:LINE:COL: KEY: what is wrong"
-};
-
-// Never throw; return the first error found instead.
-std::variant<Settings, ConfigError> load_config_file(const std::string& path);
+// Never throw; return the first error found instead, as "FILE:LINE:COL: KEY: what is wrong".
+Result<Settings> load_config_file(const std::string& path);
 // Relative paths inside `toml` stay relative to the current directory.
-std::variant<Settings, ConfigError> load_config_string(std::string_view toml, const std::string& display_path);
+Result<Settings> load_config_string(std::string_view toml, const std::string& display_path);
 
 // Multi-line human summary for `mmscore check-config`.
 std::string summarize(const Settings& settings);

@@ -2,7 +2,7 @@
 
 namespace mm {
 
-std::optional<std::string> CliArgs::parse(int argc, char** argv, int first) {
+Result<> CliArgs::parse(int argc, char** argv, int first) {
   for (int i = first; i < argc; ++i) {
     std::string a = argv[i];
     if (a.rfind("--", 0) != 0) {
@@ -17,19 +17,19 @@ std::optional<std::string> CliArgs::parse(int argc, char** argv, int first) {
       inline_value = true;
     }
     if (switches_.count(a)) {
-      if (inline_value) return "option " + a + " takes no value";
+      if (inline_value) return make_error("option " + a + " takes no value");
       values_[a].push_back("");
     } else if (valued_.count(a)) {
       if (!inline_value) {
-        if (i + 1 >= argc) return "option " + a + " needs a value";
+        if (i + 1 >= argc) return make_error("option " + a + " needs a value");
         value = argv[++i];
       }
       values_[a].push_back(value);
     } else {
-      return "unknown option " + a;
+      return make_error("unknown option " + a);
     }
   }
-  return std::nullopt;
+  return {};
 }
 
 std::optional<std::string> CliArgs::get(const std::string& flag) const {

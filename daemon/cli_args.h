@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "core/result.h"
+
 namespace mm {
 
 class CliArgs {
@@ -16,8 +18,8 @@ class CliArgs {
   CliArgs(std::set<std::string> valued, std::set<std::string> switches)
       : valued_(std::move(valued)), switches_(std::move(switches)) {}
 
-  // Parses argv[first..]; returns an error message or nullopt.
-  std::optional<std::string> parse(int argc, char** argv, int first);
+  // Parses argv[first..].
+  Result<> parse(int argc, char** argv, int first);
 
   bool has(const std::string& flag) const { return values_.count(flag) != 0; }
   std::optional<std::string> get(const std::string& flag) const;

@@ -46,8 +46,7 @@ EngineLoop::EngineLoop(const Program& program, InboundRing& ring, JournalWriter*
       engine_(program, this),
       parser_(program) {}
 
-bool EngineLoop::restore(const std::vector<std::string>& files, std::string& error,
-                         std::function<bool()> should_stop) {
+Result<> EngineLoop::restore(const std::vector<std::string>& files, std::function<bool()> should_stop) {
   restoring_ = true;
   JournalReplayer replayer(program_, engine_);
   if (should_stop) replayer.stop_when(std::move(should_stop));
@@ -55,14 +54,14 @@ bool EngineLoop::restore(const std::vector<std::string>& files, std::string& err
     spdlog::warn("restore: {}:{}: refused: {}", file, line, reason);
   });
   for (const std::string& f : files) {
-    if (!replayer.replay_file(f, error)) {
+    if (auto replayed = replayer.replay_file(f); !replayed) {
       restoring_ = false;
-      return false;
+      return replayed;
     }
   }
   restoring_ = false;
   if (!files.empty()) spdlog::info("restored {} records from {} journal files", replayer.records(), files.size());
-  if (!engine_.started()) return true;
+  if (!engine_.started()) return {};
 
   // A crash leaves sources "connected" in the journal: close them at the last record.
   const TimeUs ts = engine_.clock();
@@ -74,7 +73,7 @@ bool EngineLoop::restore(const std::vector<std::string>& files, std::string& err
   for (uint16_t i = 0; i < program_.mms.size(); ++i)
     for (uint16_t a = 0; a < program_.mms[i].accounts.size(); ++a)
       if (engine_.account_connected(i, a)) close(Source{SourceKind::mm, i, a});
-  return true;
+  return {};
 }
 
 void EngineLoop::process(Inbound& m) {
@@ -115,7 +114,7 @@ void EngineLoop::process(Inbound& m) {
       break;
     }
   }
-  const TimeUs done = realtime_now_us();
+  const TimeUs done = options_.clock->now_us();
   latency_.record(uint64_t(std::max<TimeUs>(0, done - m.ts)) * 1000);
   service_.record(uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(
                               std::chrono::steady_clock::now() - start).count()));
@@ -135,14 +134,16 @@ void EngineLoop::on_idle(TimeUs now) {
   }
 }
 
-bool EngineLoop::spin_for_message(TimeUs until) {
+bool EngineLoop::spin_for_message(TimeUs spin) {
+  // Real elapsed time, not the injected clock: spinning is about this CPU's time.
+  const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(spin);
   Inbound m;
   do {
     for (int i = 0; i < 64; ++i) {
       if (ring_.peek(m)) return true;
       cpu_relax();
     }
-  } while (realtime_now_us() < until);
+  } while (std::chrono::steady_clock::now() < until);
   return false;
 }
 
@@ -154,11 +155,11 @@ void EngineLoop::run(const std::atomic<bool>& stop) {
     name_this_thread("mm-scorer");
     scorer_loop();
   });
-  if (std::string error; options_.cpu >= 0) {
-    if (pin_this_thread(options_.cpu, error))
+  if (options_.cpu >= 0) {
+    if (auto pinned = pin_this_thread(options_.cpu))
       spdlog::info("engine: pinned to CPU {}, the other threads kept off it", options_.cpu);
     else
-      spdlog::error("engine: {}; it runs unpinned", error);
+      spdlog::error("engine: {}; it runs unpinned", pinned.message());
   }
   Inbound m;
   while (true) {
@@ -167,7 +168,7 @@ void EngineLoop::run(const std::atomic<bool>& stop) {
       process(m);
       ring_.pop();
     }
-    const TimeUs now = realtime_now_us();
+    const TimeUs now = options_.clock->now_us();
     on_idle(now);
     if (n > 0) continue;
     if (stop.load(std::memory_order_acquire)) break;
@@ -176,7 +177,7 @@ void EngineLoop::run(const std::atomic<bool>& stop) {
     if (auto deadline = engine_.next_deadline()) sleep = std::min(sleep, *deadline - now + 1);
     if (options_.spin_before_sleep > 0) {
       const TimeUs spin = std::min(options_.spin_before_sleep, sleep);
-      if (spin_for_message(now + spin) || spin == sleep) continue;
+      if (spin_for_message(spin) || spin == sleep) continue;
       sleep -= spin;
     }
     const uint32_t token = ring_.wakeup().prepare();
@@ -196,20 +197,20 @@ void EngineLoop::run(const std::atomic<bool>& stop) {
   scorer_.join();  // after it published the last job: readers see the final state
 }
 
-std::string EngineLoop::write_running_report(std::string& error) {
-  if (!engine_.started()) {
-    error = "no record processed yet: nothing to report";
-    return {};
-  }
-  return write_report_files(options_.report_dir, program_, score_month(program_, engine_.month(), false), false,
-                            error, ReplaceReport::unless_final);
+Result<std::string> EngineLoop::write_running_report() {
+  if (!engine_.started()) return make_error("no record processed yet: nothing to report");
+  std::string error;
+  std::string path = write_report_files(options_.report_dir, program_, score_month(program_, engine_.month(), false),
+                                        false, error, ReplaceReport::unless_final);
+  if (path.empty()) return make_error(std::move(error));
+  return path;
 }
 
 void EngineLoop::publish_now() {
   auto job = std::make_unique<PublishJob>();
   job->state = std::make_unique<PublishedState>();
   PublishedState* s = job->state.get();
-  s->published_at = realtime_now_us();
+  s->published_at = options_.clock->now_us();
   s->started = engine_.started();
   s->engine_clock = engine_.clock();
   if (s->started) job->month = engine_.month();

@@ -18,8 +18,10 @@
 #include <thread>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/engine.h"
 #include "core/latency_histogram.h"
+#include "core/result.h"
 #include "daemon/published_state.h"
 #include "daemon/rcu_cell.h"
 #include "feeds/inbound_ring.h"
@@ -45,6 +47,7 @@ struct EngineLoopOptions {
   // >= 0: run() pins its thread to this CPU (after starting the scorer thread, which
   // keeps the caller's affinity).
   int cpu = -1;
+  const Clock* clock = &system_clock();  // receive -> updated latency, publish and snapshot times
 };
 
 class EngineLoop final : public EngineObserver {
@@ -56,15 +59,15 @@ class EngineLoop final : public EngineObserver {
   // state. Sources still connected at the end (a crash) are journaled as disconnected
   // at the last recorded time, so the downtime counts as unobserved, not as quoted.
   // `should_stop` is asked now and then (a long restore must still obey SIGTERM); a
-  // stop returns false.
-  bool restore(const std::vector<std::string>& files, std::string& error,
-               std::function<bool()> should_stop = {});
+  // stop returns an error.
+  Result<> restore(const std::vector<std::string>& files, std::function<bool()> should_stop = {});
 
   // Engine thread main loop. Returns when `stop` is set and the ring is drained.
   void run(const std::atomic<bool>& stop);
 
   // Writes the running report (final: false) into the report dir; returns its path.
-  std::string write_running_report(std::string& error);
+  // Only while the engine thread is not running (before run() or after it returned).
+  Result<std::string> write_running_report();
 
   Engine& engine() { return engine_; }
   // Any thread: the engine thread clears its latency histogram at its next iteration
@@ -80,7 +83,7 @@ class EngineLoop final : public EngineObserver {
 
   void process(Inbound& m);
   void on_idle(TimeUs now);
-  bool spin_for_message(TimeUs until);  // true when a message arrived before `until`
+  bool spin_for_message(TimeUs spin);  // true when a message arrived within `spin` µs
   void publish_now();  // engine thread: hand the current state to the scorer
   void scorer_loop();
 

@@ -5,7 +5,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include "feeds/sim/market_catalog.h"
+#include "feeds/sim/model/market_catalog.h"
+#include "feeds/sim/server/sim_server.h"
 
 namespace mm {
 
@@ -21,7 +22,6 @@ JournalOptions journal_options(const JournalSettings& s) {
   return o;
 }
 
-std::vector<std::string> journal_files_to_restore(const std::string& dir) { return list_journal_files(dir); }
 
 sim::ExchangeOptions simulated_exchange(const Settings& settings) {
   static const sim::QuoteStyle kStyles[] = {sim::QuoteStyle::tight, sim::QuoteStyle::wide,
@@ -46,7 +46,7 @@ namespace {
 
 // With the simulator: accounts without key files get a fresh in-memory key (the demo
 // signs for real without secret files); missing configured files are generated 0600.
-std::variant<AccountKey, std::string> demo_key(const AccountSettings& a) {
+Result<AccountKey> demo_key(const AccountSettings& a) {
   if (a.api_key_file.empty()) {
     auto key = key_from_secret_b64(generate_secret_b64());
     return AccountKey{key->public_key_b64, *key};
@@ -62,10 +62,10 @@ std::variant<AccountKey, std::string> demo_key(const AccountSettings& a) {
 
 }  // namespace
 
-bool prepare_live(const Settings& settings, LiveSetup& out, std::string& error) {
-  const Program& program = settings.program;
-  const bool simulated = settings.simulator.enabled;
-  ClientOptions& c = out.client;
+namespace {
+
+ClientOptions client_options(const Settings& settings) {
+  ClientOptions c;
   c.ws_url = settings.feed.ws_url;
   c.rest_url = settings.feed.rest_url;
   c.ca_file = settings.feed.ca_file;
@@ -74,55 +74,63 @@ bool prepare_live(const Settings& settings, LiveSetup& out, std::string& error) 
   c.reconnect_max = settings.feed.reconnect_max;
   c.rest_timeout = settings.feed.rest_timeout;
   c.window_ms = settings.feed.window_ms;
-  for (const MarketSpec& m : program.markets) c.symbols.push_back(m.symbol);
+  for (const MarketSpec& m : settings.program.markets) c.symbols.push_back(m.symbol);
+  return c;
+}
 
-  std::vector<sim::SimAccountKey> sim_keys;
-  uint32_t flat = 0;
+// Every account's key, in program order (the simulator numbers accounts the same way).
+Result<> load_accounts(const Settings& settings, ClientOptions& c) {
+  const Program& program = settings.program;
   for (uint16_t i = 0; i < program.mms.size(); ++i) {
-    for (uint16_t a = 0; a < program.mms[i].accounts.size(); ++a, ++flat) {
+    for (uint16_t a = 0; a < program.mms[i].accounts.size(); ++a) {
       const AccountSettings& files = settings.accounts[i][a];
       const std::string label = program.mms[i].id + "/" + program.mms[i].accounts[a];
-      std::variant<AccountKey, std::string> key;
-      if (simulated) {
-        key = demo_key(files);
-      } else if (files.api_key_file.empty()) {
-        error = "account " + label + ": api_key_file and api_secret_file are needed to subscribe to its orders";
-        return false;
-      } else {
-        key = load_account_key(files.api_key_file, files.api_secret_file);
-      }
-      if (auto* e = std::get_if<std::string>(&key)) {
-        error = "account " + label + ": " + *e;
-        return false;
-      }
-      const AccountKey& k = std::get<AccountKey>(key);
-      c.accounts.push_back(ClientAccount{i, a, label, k});
-      sim_keys.push_back({flat, k.api_key});
+      if (!settings.simulator.enabled && files.api_key_file.empty())
+        return make_error("account " + label + ": api_key_file and api_secret_file are needed to subscribe to its orders");
+      auto key = settings.simulator.enabled ? demo_key(files) : load_account_key(files.api_key_file, files.api_secret_file);
+      if (!key) return make_error("account " + label + ": " + key.message());
+      c.accounts.push_back(ClientAccount{i, a, label, std::move(*key)});
     }
   }
+  return {};
+}
 
-  if (simulated) {
-    if (settings.simulator.tls) {
-      error = "[simulator] tls: the built-in simulator serves ws:// only; for wss:// run "
-              "`mmscore simulate --tls-cert C --tls-key K` and point [feed] at it";
-      return false;
-    }
-    sim::SimServerOptions so;
-    so.listen = settings.simulator.listen;
-    so.events_per_second = settings.simulator.events_per_second;
-    so.exchange = simulated_exchange(settings);
-    so.keys = std::move(sim_keys);
-    so.faults = settings.simulator.faults;
-    out.simulator = std::make_unique<sim::SimServer>(std::move(so));
-    if (!out.simulator->start(error)) {
-      error = "simulator: " + error;
-      return false;
-    }
-    c.ws_url = out.simulator->ws_url();
-    c.rest_url = out.simulator->rest_url();
-    spdlog::info("simulator listening on {}", c.ws_url);
+// [simulator] enabled: the in-process exchange, started, with the accounts' public keys.
+Result<std::shared_ptr<sim::SimServer>> start_simulator(const Settings& settings, ClientOptions& c) {
+  if (settings.simulator.tls)
+    return make_error("[simulator] tls: the built-in simulator serves ws:// only; for wss:// run "
+                      "`mmscore simulate --tls-cert C --tls-key K` and point [feed] at it");
+  sim::SimServerOptions so;
+  so.listen = settings.simulator.listen;
+  so.events_per_second = settings.simulator.events_per_second;
+  so.exchange = simulated_exchange(settings);
+  for (uint32_t flat = 0; flat < c.accounts.size(); ++flat) so.keys.push_back({flat, c.accounts[flat].key.api_key});
+  so.faults = settings.simulator.faults;
+  auto simulator = std::make_shared<sim::SimServer>(std::move(so));
+  if (std::string error; !simulator->start(error)) return make_error("simulator: " + error);
+  c.ws_url = simulator->ws_url();
+  c.rest_url = simulator->rest_url();
+  spdlog::info("simulator listening on {}", c.ws_url);
+  return simulator;
+}
+
+}  // namespace
+
+Result<LiveDaemonOptions> live_daemon_options(const Settings& settings) {
+  LiveDaemonOptions o;
+  o.client = client_options(settings);
+  if (auto r = load_accounts(settings, o.client); !r) return r.error();
+  if (settings.simulator.enabled) {
+    auto simulator = start_simulator(settings, o.client);
+    if (!simulator) return simulator.error();
+    o.simulator = std::move(*simulator);
   }
-  return true;
+  if (settings.journal.enabled) o.journal = journal_options(settings.journal);
+  o.engine.report_dir = settings.report.dir;
+  o.engine.spin_before_sleep = settings.feed.engine_spin_us;
+  o.engine.cpu = int(settings.feed.engine_cpu);
+  o.api = api::api_options(settings.api);
+  return o;
 }
 
 }  // namespace mm

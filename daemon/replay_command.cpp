@@ -46,60 +46,37 @@ class ReportWriter : public EngineObserver {
   bool failed_ = false;
 };
 
-}  // namespace
-
-int replay_command(int argc, char** argv) {
-  CliArgs args({"--config", "--journal", "--out"}, {"--csv"});
-  if (auto err = args.parse(argc, argv, 2)) {
-    std::fprintf(stderr, "mmscore replay: %s\n%s", err->c_str(), kReplayUsage);
-    return kExitUsage;
-  }
-  if (!args.has("--config") || !args.has("--journal") || !args.has("--out") || !args.positional().empty()) {
-    std::fprintf(stderr, "mmscore replay: --config, --journal and --out are required\n%s", kReplayUsage);
-    return kExitUsage;
-  }
-  auto loaded = load_config_file(*args.get("--config"));
-  if (auto* e = std::get_if<ConfigError>(&loaded)) {
-    std::fprintf(stderr, "%s\n", e->message.c_str());
-    return kExitUsage;
-  }
-  const Settings& settings = std::get<Settings>(loaded);
-  const std::vector<std::string> journals = args.all("--journal");
-  // Refuse unreadable inputs before any work, so a typo costs nothing.
+// Refuse unreadable inputs before any work, so a typo costs nothing.
+Result<> check_inputs(const std::vector<std::string>& journals, const std::string& out_dir) {
   for (const std::string& j : journals) {
     JournalReader probe;
-    std::string error;
-    if (!probe.open(j, error)) {
-      std::fprintf(stderr, "mmscore replay: %s\n", error.c_str());
-      return kExitUsage;
-    }
+    if (auto opened = probe.open(j); !opened) return opened;
   }
-  const std::string out_dir = *args.get("--out");
-  if (std::string error; !ensure_directory(out_dir, error)) {
-    std::fprintf(stderr, "mmscore replay: %s\n", error.c_str());
-    return kExitUsage;
-  }
+  if (std::string error; !ensure_directory(out_dir, error)) return make_error(error);
+  return {};
+}
 
-  const Program& program = settings.program;
-  ReportWriter writer(program, out_dir, args.has("--csv"));
+void log_progress(const ReplayProgress& p) {
+  const double pct = p.total_bytes ? 100.0 * double(p.bytes) / double(p.total_bytes) : 100.0;
+  std::fprintf(stderr, "replay: %s: %.1f%% of %.1f MB, %llu records, %.0f records/s\n", p.file->c_str(), pct,
+               double(p.total_bytes) / 1e6, static_cast<unsigned long long>(p.records),
+               double(p.records) / std::max(p.seconds, 1e-9));
+}
+
+// The journals in the order given, through one engine; month ends write final reports
+// as they happen, the last month's running report is written at the end.
+int replay_journals(const Program& program, const std::vector<std::string>& journals, const std::string& out_dir,
+                    bool csv) {
+  ReportWriter writer(program, out_dir, csv);
   Engine engine(program, &writer);
   JournalReplayer replayer(program, engine);
   replayer.on_refusal([](const std::string& file, uint64_t line, std::string_view reason) {
     spdlog::warn("{}:{}: refused: {}", file, line, reason);
   });
-  replayer.on_progress(
-      [](const ReplayProgress& p) {
-        const double pct = p.total_bytes ? 100.0 * double(p.bytes) / double(p.total_bytes) : 100.0;
-        std::fprintf(stderr, "replay: %s: %.1f%% of %.1f MB, %llu records, %.0f records/s\n", p.file->c_str(), pct,
-                     double(p.total_bytes) / 1e6, static_cast<unsigned long long>(p.records),
-                     double(p.records) / std::max(p.seconds, 1e-9));
-      },
-      std::chrono::seconds(3), std::chrono::seconds(2));
-
+  replayer.on_progress(log_progress, std::chrono::seconds(3), std::chrono::seconds(2));
   for (const std::string& j : journals) {
-    std::string error;
-    if (!replayer.replay_file(j, error)) {
-      std::fprintf(stderr, "mmscore replay: %s\n", error.c_str());
+    if (auto replayed = replayer.replay_file(j); !replayed) {
+      std::fprintf(stderr, "mmscore replay: %s\n", replayed.message().c_str());
       return kExitUsage;
     }
   }
@@ -109,6 +86,33 @@ int replay_command(int argc, char** argv) {
   }
   writer.write(score_month(program, engine.month(), false));
   return writer.failed() ? kExitFailure : kExitOk;
+}
+
+}  // namespace
+
+int replay_command(int argc, char** argv) {
+  CliArgs args({"--config", "--journal", "--out"}, {"--csv"});
+  if (auto parsed = args.parse(argc, argv, 2); !parsed) {
+    std::fprintf(stderr, "mmscore replay: %s\n%s", parsed.message().c_str(), kReplayUsage);
+    return kExitUsage;
+  }
+  if (!args.has("--config") || !args.has("--journal") || !args.has("--out") || !args.positional().empty()) {
+    std::fprintf(stderr, "mmscore replay: --config, --journal and --out are required\n%s", kReplayUsage);
+    return kExitUsage;
+  }
+  auto loaded = load_config_file(*args.get("--config"));
+  if (!loaded) {
+    std::fprintf(stderr, "%s\n", loaded.message().c_str());
+    return kExitUsage;
+  }
+  const Settings& settings = *loaded;
+  const std::vector<std::string> journals = args.all("--journal");
+  const std::string out_dir = *args.get("--out");
+  if (auto checked = check_inputs(journals, out_dir); !checked) {
+    std::fprintf(stderr, "mmscore replay: %s\n", checked.message().c_str());
+    return kExitUsage;
+  }
+  return replay_journals(settings.program, journals, out_dir, args.has("--csv"));
 }
 
 }  // namespace mm

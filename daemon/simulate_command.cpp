@@ -1,9 +1,9 @@
 // mmscore simulate: the exchange simulator as a standalone server (tests, demos, load).
-#include <cerrno>
 #include <charconv>
-#include <csignal>
 #include <cstdio>
 #include <fstream>
+#include <optional>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 
@@ -11,9 +11,9 @@
 #include "daemon/cli_args.h"
 #include "daemon/commands.h"
 #include "daemon/live_setup.h"
-#include "feeds/inbound.h"
+#include "daemon/shutdown_signals.h"
 #include "feeds/signing.h"
-#include "feeds/sim/sim_server.h"
+#include "feeds/sim/server/sim_server.h"
 
 namespace mm {
 
@@ -28,50 +28,10 @@ bool read_public_key(const std::string& path, std::string& out) {
   in >> out;
   return !out.empty();
 }
-}  // namespace
 
-int simulate_command(int argc, char** argv) {
-  CliArgs args({"--config", "--listen", "--seed", "--tls-cert", "--tls-key", "--rate", "--faults", "--ground-truth",
-                "--duration"},
-               {});
-  auto fail = [](const std::string& why) {
-    std::fprintf(stderr, "mmscore simulate: %s\n%s", why.c_str(), kSimulateUsage);
-    return kExitUsage;
-  };
-  if (auto err = args.parse(argc, argv, 2)) return fail(*err);
-  if (!args.has("--config") || !args.positional().empty()) return fail("--config is required");
-  if (args.has("--tls-cert") != args.has("--tls-key")) return fail("--tls-cert and --tls-key go together");
-  auto loaded = load_config_file(*args.get("--config"));
-  if (auto* e = std::get_if<ConfigError>(&loaded)) {
-    std::fprintf(stderr, "%s\n", e->message.c_str());
-    return kExitUsage;
-  }
-  Settings settings = std::move(std::get<Settings>(loaded));
-  auto number = [&](const char* flag, double& out) {
-    if (auto v = args.get(flag)) {
-      char* end = nullptr;
-      out = std::strtod(v->c_str(), &end);
-      return end != v->c_str() && *end == '\0' && out > 0;
-    }
-    return true;
-  };
-  double rate = settings.simulator.events_per_second, duration = 0;
-  if (!number("--rate", rate) || !number("--duration", duration))
-    return fail("--rate and --duration take positive numbers");
-  if (auto v = args.get("--seed")) {  // any 64-bit unsigned integer, exactly
-    const auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), settings.simulator.seed);
-    if (ec != std::errc() || end != v->data() + v->size()) return fail("--seed takes an integer from 0 to 2^64-1");
-  }
-
-  sim::SimServerOptions o;
-  o.listen = args.get("--listen").value_or(settings.simulator.listen);
-  o.exchange = simulated_exchange(settings);
-  o.events_per_second = rate;
-  o.faults = args.get("--faults").value_or(settings.simulator.faults);
-  o.ground_truth_file = args.get("--ground-truth").value_or("");
-  o.tls_cert_file = args.get("--tls-cert").value_or("");
-  o.tls_key_file = args.get("--tls-key").value_or("");
-  // The simulator verifies signatures with the accounts' public keys (the API keys).
+// The accounts' public keys (the API keys): the simulator verifies signatures with them.
+std::vector<sim::SimAccountKey> account_keys(const Settings& settings) {
+  std::vector<sim::SimAccountKey> keys;
   uint32_t flat = 0;
   for (size_t i = 0; i < settings.program.mms.size(); ++i) {
     for (size_t a = 0; a < settings.program.mms[i].accounts.size(); ++a, ++flat) {
@@ -82,30 +42,86 @@ int simulate_command(int argc, char** argv) {
                      settings.program.mms[i].accounts[a]);
         continue;
       }
-      o.keys.push_back({flat, api_key});
+      keys.push_back({flat, api_key});
     }
   }
+  return keys;
+}
 
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+Result<double> positive_number(const CliArgs& args, const char* flag, double fallback) {
+  auto v = args.get(flag);
+  if (!v) return fallback;
+  char* end = nullptr;
+  const double out = std::strtod(v->c_str(), &end);
+  if (end == v->c_str() || *end != '\0' || !(out > 0)) return make_error("--rate and --duration take positive numbers");
+  return out;
+}
 
-  sim::SimServer server(std::move(o));
-  std::string error;
-  if (!server.start(error)) {
+struct SimulateArgs {
+  sim::SimServerOptions server;
+  double duration = 0;  // seconds; 0: until SIGINT/SIGTERM
+};
+
+Result<CliArgs> parse_flags(int argc, char** argv) {
+  CliArgs args({"--config", "--listen", "--seed", "--tls-cert", "--tls-key", "--rate", "--faults", "--ground-truth",
+                "--duration"},
+               {});
+  if (auto parsed = args.parse(argc, argv, 2); !parsed) return parsed.error();
+  if (!args.has("--config") || !args.positional().empty()) return make_error("--config is required");
+  if (args.has("--tls-cert") != args.has("--tls-key")) return make_error("--tls-cert and --tls-key go together");
+  return args;
+}
+
+// The flags over the config's [simulator] section.
+Result<SimulateArgs> simulate_args(const CliArgs& args, Settings settings) {
+  auto rate = positive_number(args, "--rate", settings.simulator.events_per_second);
+  auto duration = positive_number(args, "--duration", 0);
+  if (!rate) return rate.error();
+  if (!duration) return duration.error();
+  if (auto v = args.get("--seed")) {  // any 64-bit unsigned integer, exactly
+    const auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), settings.simulator.seed);
+    if (ec != std::errc() || end != v->data() + v->size()) return make_error("--seed takes an integer from 0 to 2^64-1");
+  }
+  SimulateArgs out;
+  sim::SimServerOptions& o = out.server;
+  o.listen = args.get("--listen").value_or(settings.simulator.listen);
+  o.exchange = simulated_exchange(settings);
+  o.events_per_second = *rate;
+  o.faults = args.get("--faults").value_or(settings.simulator.faults);
+  o.ground_truth_file = args.get("--ground-truth").value_or("");
+  o.tls_cert_file = args.get("--tls-cert").value_or("");
+  o.tls_key_file = args.get("--tls-key").value_or("");
+  o.keys = account_keys(settings);
+  out.duration = *duration;
+  return out;
+}
+
+int usage_error(const std::string& why) {
+  std::fprintf(stderr, "mmscore simulate: %s\n%s", why.c_str(), kSimulateUsage);
+  return kExitUsage;
+}
+
+}  // namespace
+
+int simulate_command(int argc, char** argv) {
+  auto flags = parse_flags(argc, argv);
+  if (!flags) return usage_error(flags.message());
+  auto loaded = load_config_file(*flags->get("--config"));
+  if (!loaded) {
+    std::fprintf(stderr, "%s\n", loaded.message().c_str());  // FILE:LINE:COL: KEY: what
+    return kExitUsage;
+  }
+  auto args = simulate_args(*flags, std::move(loaded).value());
+  if (!args) return usage_error(args.message());
+  const ShutdownSignals signals;  // before the server's threads start
+  sim::SimServer server(std::move(args->server));
+  if (std::string error; !server.start(error)) {
     std::fprintf(stderr, "mmscore simulate: %s\n", error.c_str());
     return kExitUsage;
   }
   std::printf("listening %s %s\n", server.ws_url().c_str(), server.rest_url().c_str());
   std::fflush(stdout);
-  timespec wait{0, 0};
-  if (duration > 0) wait = timespec{time_t(duration), long((duration - double(time_t(duration))) * 1e9)};
-  while (true) {
-    const int sig = sigtimedwait(&signals, nullptr, duration > 0 ? &wait : nullptr);
-    if (sig == SIGINT || sig == SIGTERM || (sig < 0 && errno == EAGAIN)) break;
-  }
+  signals.wait({.duration = TimeUs(args->duration * double(kUsPerSecond))});
   server.stop();
   return kExitOk;
 }

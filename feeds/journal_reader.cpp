@@ -34,7 +34,7 @@ void JournalReader::close_file() {
   fd_ = -1;
 }
 
-bool JournalReader::open(const std::string& path, std::string& error) {
+Result<> JournalReader::open(const std::string& path) {
   close_file();
   path_ = path;
   error_.clear();
@@ -44,21 +44,19 @@ bool JournalReader::open(const std::string& path, std::string& error) {
 
   fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd_ < 0) {
-    error = path + ": " + std::strerror(errno);
-    return false;
+    return make_error(path + ": " + std::strerror(errno));
   }
   struct stat st {};
   if (::fstat(fd_, &st) == 0) {
     if (S_ISDIR(st.st_mode)) {
       close_file();
-      error = path + ": " + std::strerror(EISDIR);
-      return false;
+      return make_error(path + ": " + std::strerror(EISDIR));
     }
     if (S_ISREG(st.st_mode)) file_size_ = uint64_t(st.st_size);
   }
   ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);  // a hint; failure is harmless
   if (buffer_.size() != capacity_ + kJsonPadding) buffer_.assign(capacity_ + kJsonPadding, '\0');
-  return true;
+  return {};
 }
 
 bool JournalReader::fill() {

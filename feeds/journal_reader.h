@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/result.h"
+
 namespace mm {
 
 class JournalReader {
@@ -20,8 +22,8 @@ class JournalReader {
   JournalReader(const JournalReader&) = delete;
   JournalReader& operator=(const JournalReader&) = delete;
 
-  // error: "PATH: strerror". May be called again to read another file.
-  bool open(const std::string& path, std::string& error);
+  // Error: "PATH: strerror". May be called again to read another file.
+  Result<> open(const std::string& path);
 
   enum class Next { line, too_long, eof, io_error };
   // line: `line` holds the next non-blank line without its "\n" / "\r\n", valid until the

@@ -2,9 +2,9 @@
 
 namespace mm {
 
-bool JournalReplayer::replay_file(const std::string& path, std::string& error) {
+Result<> JournalReplayer::replay_file(const std::string& path) {
   JournalReader reader;
-  if (!reader.open(path, error)) return false;
+  if (auto opened = reader.open(path); !opened) return opened;
   using Clock = std::chrono::steady_clock;
   const auto started = Clock::now();
   auto next_progress = started + progress_after_;
@@ -14,8 +14,7 @@ bool JournalReplayer::replay_file(const std::string& path, std::string& error) {
     const JournalReader::Next n = reader.next(line);
     if (n == JournalReader::Next::eof) break;
     if (n == JournalReader::Next::io_error) {
-      error = path + ": read error at line " + std::to_string(reader.line_number());
-      return false;
+      return make_error(path + ": read error at line " + std::to_string(reader.line_number()));
     }
     ++file_records;
     ++records_;
@@ -31,8 +30,7 @@ bool JournalReplayer::replay_file(const std::string& path, std::string& error) {
     // Checking the clock is cheap but not free: look every 64k records.
     if ((file_records & 0xffff) != 0) continue;
     if (should_stop_ && should_stop_()) {
-      error = path + ": stopped at line " + std::to_string(reader.line_number());
-      return false;
+      return make_error(path + ": stopped at line " + std::to_string(reader.line_number()));
     }
     if (progress_ && Clock::now() >= next_progress) {
       next_progress = Clock::now() + progress_every_;
@@ -40,7 +38,7 @@ bool JournalReplayer::replay_file(const std::string& path, std::string& error) {
       progress_({&path, file_records, reader.bytes_consumed(), reader.file_size(), secs});
     }
   }
-  return true;
+  return {};
 }
 
 }  // namespace mm

@@ -41,8 +41,8 @@ class JournalReplayer {
   // Asked every 64k records; when it says true, replay_file stops and returns false.
   void stop_when(std::function<bool()> should_stop) { should_stop_ = std::move(should_stop); }
 
-  // False on an I/O error or a stop (message in `error`); refused records are not errors.
-  bool replay_file(const std::string& path, std::string& error);
+  // An error on an I/O error or a stop; refused records are not errors.
+  Result<> replay_file(const std::string& path);
   uint64_t records() const { return records_; }
 
  private:

@@ -44,14 +44,11 @@ JournalWriter::JournalWriter(const Program& program, JournalOptions options)
 
 JournalWriter::~JournalWriter() { close(); }
 
-bool JournalWriter::open(TimeUs now, std::string& error) {
+Result<> JournalWriter::open(TimeUs now) {
   std::error_code ec;
   std::filesystem::create_directories(options_.dir, ec);
-  if (ec) {
-    error = options_.dir + ": cannot create journal directory: " + ec.message();
-    return false;
-  }
-  if (!open_file(now, error)) return false;
+  if (ec) return make_error(options_.dir + ": cannot create journal directory: " + ec.message());
+  if (auto opened = open_file(now); !opened) return opened;
   file_opened_ = last_flush_ = last_ts_ = now;
   open_ = true;
   stop_ = false;
@@ -59,7 +56,7 @@ bool JournalWriter::open(TimeUs now, std::string& error) {
     name_this_thread("mm-journal");
     writer_loop();
   });
-  return true;
+  return {};
 }
 
 void JournalWriter::close() {
@@ -202,7 +199,7 @@ std::string JournalWriter::last_error() const {
 
 // ---- writer thread --------------------------------------------------------------------
 
-bool JournalWriter::open_file(TimeUs now, std::string& error) {
+Result<> JournalWriter::open_file(TimeUs now) {
   std::string path = (std::filesystem::path(options_.dir) / file_name(now)).string();
   for (int n = 1; std::filesystem::exists(path); ++n) {  // two rotations within a microsecond
     char suffix[16];
@@ -211,15 +208,14 @@ bool JournalWriter::open_file(TimeUs now, std::string& error) {
   }
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0640);
   if (fd < 0) {
-    error = path + ": " + std::strerror(errno);
-    return false;
+    return make_error(path + ": " + std::strerror(errno));
   }
   std::lock_guard lock(mutex_);
   fd_ = fd;
   path_ = path;
   file_bytes_ = 0;
   ++stats_.files;
-  return true;
+  return {};
 }
 
 void JournalWriter::close_file() {
@@ -274,15 +270,14 @@ void JournalWriter::writer_loop() {
     const bool by_size = file_bytes_ >= options_.rotate_bytes;
     if (job.rotate_at != 0 || by_size) {
       close_file();
-      std::string error;
       // Named by engine time, like the first file: names sort in write order.
-      if (!open_file(job.rotate_at != 0 ? job.rotate_at : job.last_ts, error)) {
+      if (auto opened = open_file(job.rotate_at != 0 ? job.rotate_at : job.last_ts); !opened) {
         std::lock_guard lock(mutex_);
         ++stats_.write_errors;
-        last_error_ = error;
+        last_error_ = opened.message();
       }
     }
-    const TimeUs now = realtime_now_us();
+    const TimeUs now = options_.clock->now_us();
     if (options_.fsync == JournalOptions::Fsync::interval && fd_ >= 0 && now - last_sync_ >= options_.fsync_interval) {
       ::fdatasync(fd_);
       last_sync_ = now;

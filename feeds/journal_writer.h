@@ -23,7 +23,9 @@
 #include <thread>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/events.h"
+#include "core/result.h"
 #include "core/program.h"
 
 namespace mm {
@@ -34,6 +36,7 @@ struct JournalOptions {
   int64_t rotate_bytes = int64_t(1) << 30;
   enum class Fsync { rotate, interval, never } fsync = Fsync::rotate;
   TimeUs fsync_interval = kUsPerSecond;
+  const Clock* clock = &system_clock();  // fsync interval
 };
 
 struct JournalStats {
@@ -46,7 +49,7 @@ class JournalWriter {
   ~JournalWriter();
 
   // Creates the directory and the first file, named by `now`; starts the writer thread.
-  bool open(TimeUs now, std::string& error);
+  Result<> open(TimeUs now);
   // Writes everything appended so far, closes the file (fsync per policy), stops the thread.
   void close();
   std::string current_file() const;
@@ -77,7 +80,7 @@ class JournalWriter {
   void append_source(const Source& source);
   void end_line();
   void hand_over(TimeUs rotate_at);
-  bool open_file(TimeUs now, std::string& error);  // writer thread (or before it starts)
+  Result<> open_file(TimeUs now);  // writer thread (or before it starts)
   void close_file();                               // writer thread
   void write_out(const std::string& data);         // writer thread
   void writer_loop();

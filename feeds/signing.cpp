@@ -86,14 +86,14 @@ bool read_fd(int fd, std::string& out) {
 
 std::string errno_text(int e) { return std::strerror(e); }
 
-std::optional<std::string> write_private_file(const std::string& path, std::string_view content) {
+Result<> write_private_file(const std::string& path, std::string_view content) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return path + ": cannot create: " + errno_text(errno);
+  if (fd < 0) return make_error(path + ": cannot create: " + errno_text(errno));
   // An existing file keeps its old mode through O_CREAT: tighten it first.
   if (::fchmod(fd, 0600) != 0) {
     const int e = errno;
     ::close(fd);
-    return path + ": cannot chmod 0600: " + errno_text(e);
+    return make_error(path + ": cannot chmod 0600: " + errno_text(e));
   }
   size_t done = 0;
   while (done < content.size()) {
@@ -102,12 +102,12 @@ std::optional<std::string> write_private_file(const std::string& path, std::stri
       if (errno == EINTR) continue;
       const int e = errno;
       ::close(fd);
-      return path + ": write failed: " + errno_text(e);
+      return make_error(path + ": write failed: " + errno_text(e));
     }
     done += size_t(n);
   }
-  if (::close(fd) != 0) return path + ": close failed: " + errno_text(errno);
-  return std::nullopt;
+  if (::close(fd) != 0) return make_error(path + ": close failed: " + errno_text(errno));
+  return {};
 }
 
 }  // namespace
@@ -263,54 +263,53 @@ SignedHeaders sign_request(const Ed25519Key& key, std::string_view instruction,
   return h;
 }
 
-std::variant<AccountKey, std::string> load_account_key(const std::string& api_key_file,
-                                                       const std::string& api_secret_file) {
+Result<AccountKey> load_account_key(const std::string& api_key_file, const std::string& api_secret_file) {
   // The secret: check its mode on the descriptor we read from (no race with a chmod).
   std::string secret;
   Wipe wipe{secret};
   {
     const int fd = ::open(api_secret_file.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return api_secret_file + ": cannot open API secret file: " + errno_text(errno);
+    if (fd < 0) return make_error(api_secret_file + ": cannot open API secret file: " + errno_text(errno));
     struct stat st {};
     if (::fstat(fd, &st) != 0) {
       const int e = errno;
       ::close(fd);
-      return api_secret_file + ": cannot stat API secret file: " + errno_text(e);
+      return make_error(api_secret_file + ": cannot stat API secret file: " + errno_text(e));
     }
     if (!S_ISREG(st.st_mode)) {
       ::close(fd);
-      return api_secret_file + ": API secret file is not a regular file";
+      return make_error(api_secret_file + ": API secret file is not a regular file");
     }
     if ((st.st_mode & 077) != 0) {
       ::close(fd);
       char mode[8];
       std::snprintf(mode, sizeof mode, "%04o", unsigned(st.st_mode & 07777));
-      return api_secret_file + ": API secret file is readable by group or others (mode " + mode +
-             "); refusing to use it: run chmod 600 " + api_secret_file;
+      return make_error(api_secret_file + ": API secret file is readable by group or others (mode " + mode +
+                        "); refusing to use it: run chmod 600 " + api_secret_file);
     }
     const bool ok = read_fd(fd, secret);
     const int e = errno;
     ::close(fd);
-    if (!ok) return api_secret_file + ": cannot read API secret file: " + errno_text(e);
+    if (!ok) return make_error(api_secret_file + ": cannot read API secret file: " + errno_text(e));
   }
   std::string api_key;
   {
     const int fd = ::open(api_key_file.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return api_key_file + ": cannot open API key file: " + errno_text(errno);
+    if (fd < 0) return make_error(api_key_file + ": cannot open API key file: " + errno_text(errno));
     const bool ok = read_fd(fd, api_key);
     const int e = errno;
     ::close(fd);
-    if (!ok) return api_key_file + ": cannot read API key file: " + errno_text(e);
+    if (!ok) return make_error(api_key_file + ": cannot read API key file: " + errno_text(e));
   }
   const std::string_view secret_text = trim(secret);
-  if (secret_text.empty()) return api_secret_file + ": API secret file is empty";
+  if (secret_text.empty()) return make_error(api_secret_file + ": API secret file is empty");
   std::optional<Ed25519Key> key = key_from_secret_b64(secret_text);
-  if (!key) return api_secret_file + ": API secret is not base64 of at least 32 bytes";
+  if (!key) return make_error(api_secret_file + ": API secret is not base64 of at least 32 bytes");
   const std::string_view key_text = trim(api_key);
-  if (key_text.empty()) return api_key_file + ": API key file is empty";
+  if (key_text.empty()) return make_error(api_key_file + ": API key file is empty");
   if (key_text != key->public_key_b64)
-    return api_key_file + ": API key does not match the secret in " + api_secret_file +
-           " (the secret's public key is " + key->public_key_b64 + ")";
+    return make_error(api_key_file + ": API key does not match the secret in " + api_secret_file +
+           " (the secret's public key is " + key->public_key_b64 + ")");
   return AccountKey{std::string(key_text), std::move(*key)};
 }
 
@@ -322,14 +321,14 @@ std::string generate_secret_b64() {
   return out;
 }
 
-std::variant<AccountKey, std::string> write_key_files(const std::string& api_key_file,
-                                                      const std::string& api_secret_file, std::string_view secret_b64) {
+Result<AccountKey> write_key_files(const std::string& api_key_file, const std::string& api_secret_file,
+                                   std::string_view secret_b64) {
   std::optional<Ed25519Key> key = key_from_secret_b64(secret_b64);
-  if (!key) return std::string("secret is not base64 of at least 32 bytes");
+  if (!key) return make_error("secret is not base64 of at least 32 bytes");
   std::string secret_line = std::string(trim(secret_b64)) + "\n";
   Wipe wipe{secret_line};
-  if (auto error = write_private_file(api_secret_file, secret_line)) return *error;
-  if (auto error = write_private_file(api_key_file, key->public_key_b64 + "\n")) return *error;
+  if (auto written = write_private_file(api_secret_file, secret_line); !written) return written.error();
+  if (auto written = write_private_file(api_key_file, key->public_key_b64 + "\n"); !written) return written.error();
   std::string api_key = key->public_key_b64;
   return AccountKey{std::move(api_key), std::move(*key)};
 }

@@ -12,6 +12,8 @@
 #include <variant>
 #include <vector>
 
+#include "core/result.h"
+
 namespace mm {
 
 // Standard alphabet with '=' padding. Decoding accepts missing padding and refuses
@@ -59,16 +61,14 @@ struct AccountKey {
 // Reads an account's key files: surrounding whitespace trimmed; the secret file must not
 // be readable by group or others; the API key must be the secret's public key. Errors
 // name the file and never contain the secret.
-std::variant<AccountKey, std::string /*error*/> load_account_key(const std::string& api_key_file,
-                                                                 const std::string& api_secret_file);
+Result<AccountKey> load_account_key(const std::string& api_key_file, const std::string& api_secret_file);
 
 // A fresh random seed in base64 (demo accounts, the simulator).
 std::string generate_secret_b64();
 
 // Writes both files with mode 0600 (replacing existing ones) and returns the key, or an
 // error naming the file.
-std::variant<AccountKey, std::string /*error*/> write_key_files(const std::string& api_key_file,
-                                                                const std::string& api_secret_file,
-                                                                std::string_view secret_b64);
+Result<AccountKey> write_key_files(const std::string& api_key_file, const std::string& api_secret_file,
+                                   std::string_view secret_b64);
 
 }  // namespace mm

@@ -4,18 +4,20 @@
 
 #include <string>
 
+#include "core/result.h"
+
 namespace mm {
 
 // At most 15 characters (Linux's limit); a longer name is ignored.
 void name_this_thread(const char* name);
 
-// Runs the calling thread on `cpu` only (even if it was created off it). False (with the
-// reason) if the process may not use that CPU.
-bool pin_this_thread(int cpu, std::string& error);
+// Runs the calling thread on `cpu` only (even if it was created off it). An error if the
+// process may not use that CPU.
+Result<> pin_this_thread(int cpu);
 
 // Keeps the calling thread, and every thread it creates from now on, off `cpu`: call it
-// early, so that only the thread pinned there later runs there. False (with the reason)
-// if `cpu` is not one this process may use, or no other CPU would be left.
-bool keep_this_thread_off(int cpu, std::string& error);
+// early, so that only the thread pinned there later runs there. An error if `cpu` is not
+// one this process may use, or no other CPU would be left.
+Result<> keep_this_thread_off(int cpu);
 
 }  // namespace mm

@@ -56,8 +56,8 @@ struct ExchangeClient::Impl : std::enable_shared_from_this<Impl> {
     for (const std::string& s : options.symbols)
       if (!net::symbol_is_plain(s)) spdlog::warn("feed: symbol '{}' has characters URLs must escape", net::loggable(s));
     if (ws->tls || rest->tls) {
-      tls = net::make_client_tls_context(options.ca_file, error);
-      if (!tls) spdlog::error("feed: TLS: {}; every TLS connection will fail", error);
+      if (auto made = net::make_client_tls_context(options.ca_file)) tls = std::move(*made);
+      else spdlog::error("feed: TLS: {}; every TLS connection will fail", made.message());
     }
 
     auto ws_config = [&](Source source, std::string label) {
@@ -71,6 +71,7 @@ struct ExchangeClient::Impl : std::enable_shared_from_this<Impl> {
       c.reconnect_max = options.reconnect_max;
       c.stop_timeout = options.stop_timeout;
       c.max_message_bytes = options.max_message_bytes;
+      c.clock = options.clock;
       return c;
     };
     if (!options.symbols.empty()) {
@@ -89,8 +90,8 @@ struct ExchangeClient::Impl : std::enable_shared_from_this<Impl> {
       keys.push_back(key);
       auto c = ws_config(Source{SourceKind::mm, a.mm, a.account}, a.label);
       c.error_frame_ends_connection = true;
-      c.subscribe_messages = [key, window = options.window_ms] {
-        const int64_t now_ms = realtime_now_us() / 1000;
+      c.subscribe_messages = [key, window = options.window_ms, clock = options.clock] {
+        const int64_t now_ms = clock->now_us() / 1000;
         return std::vector<std::string>{subscribe_frame({std::string(net::kPrivateStream)}, &key->key, now_ms, window)};
       };
       connections.push_back(net::make_ws_connection(io, std::move(c), tls, gate, stats, stats->accounts[i]));
@@ -103,6 +104,7 @@ struct ExchangeClient::Impl : std::enable_shared_from_this<Impl> {
     rc.max_concurrent = options.max_concurrent_rest;
     rc.window_ms = options.window_ms;
     rc.max_message_bytes = options.max_message_bytes;
+    rc.clock = options.clock;
     rest_client = net::make_rest_client(io, rc, tls, gate, stats);
     return true;
   }
@@ -175,21 +177,24 @@ struct ExchangeClient::Impl : std::enable_shared_from_this<Impl> {
   bool started = false, stopping = false, stopped = false;
 };
 
-std::optional<std::string> check_client_options(const ClientOptions& o) {
+Result<> check_client_options(const ClientOptions& o) {
   std::string error;
   const std::optional<Url> ws = net::parse_url(o.ws_url, &error);
-  if (!ws) return "ws_url: " + error;
-  if (!ws->websocket) return "ws_url: not a ws:// or wss:// URL";
+  if (!ws) return make_error("ws_url: " + error);
+  if (!ws->websocket) return make_error("ws_url: not a ws:// or wss:// URL");
   const std::optional<Url> rest = net::parse_url(o.rest_url, &error);
-  if (!rest) return "rest_url: " + error;
-  if (rest->websocket) return "rest_url: not an http:// or https:// URL";
-  if ((ws->tls || rest->tls) && !net::make_client_tls_context(o.ca_file, error)) return "ca_file: " + error;
-  if (o.window_ms < 1 || o.window_ms > 60000) return "window_ms: must be 1..60000";
+  if (!rest) return make_error("rest_url: " + error);
+  if (rest->websocket) return make_error("rest_url: not an http:// or https:// URL");
+  if (ws->tls || rest->tls) {
+    if (auto tls = net::make_client_tls_context(o.ca_file); !tls) return make_error("ca_file: " + tls.message());
+  }
+  if (o.window_ms < 1 || o.window_ms > 60000) return make_error("window_ms: must be 1..60000");
   for (const std::string& s : o.symbols)
-    if (!net::symbol_is_plain(s)) return "symbol '" + net::loggable(s) + "': characters outside A-Z a-z 0-9 _ . -";
+    if (!net::symbol_is_plain(s))
+      return make_error("symbol '" + net::loggable(s) + "': characters outside A-Z a-z 0-9 _ . -");
   for (const ClientAccount& a : o.accounts)
-    if (a.key.api_key.empty()) return "account " + a.label + ": no API key";
-  return std::nullopt;
+    if (a.key.api_key.empty()) return make_error("account " + a.label + ": no API key");
+  return {};
 }
 
 ExchangeClient::ExchangeClient(boost::asio::io_context& io, ClientOptions options, InboundSink& sink)

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.h"
+#include "core/result.h"
 #include "core/time_utc.h"
 #include "feeds/inbound.h"
 #include "feeds/signing.h"
@@ -49,6 +51,7 @@ struct ClientOptions {
   size_t max_message_bytes = size_t(8) << 20;  // larger frames or REST bodies are errors
   std::vector<std::string> symbols;            // index = market number in requests and logs
   std::vector<ClientAccount> accounts;
+  const Clock* clock = &system_clock();  // receive times, signature timestamps
 };
 
 // Counters of one WebSocket connection; readable from any thread.
@@ -95,7 +98,7 @@ struct ClientStats {
 
 // The first problem that would keep the client from working (URLs, CA bundle, window,
 // symbols), or nullopt. For the daemon's startup checks.
-std::optional<std::string> check_client_options(const ClientOptions& options);
+Result<> check_client_options(const ClientOptions& options);
 
 class ExchangeClient {
  public:

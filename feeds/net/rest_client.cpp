@@ -52,8 +52,9 @@ class ExchangeImpl final : public Exchange, public std::enable_shared_from_this<
   using Done = std::function<void(RestResult)>;
 
   ExchangeImpl(asio::io_context& io, ssl::context* tls, const Url& base, http::request<http::empty_body> request,
-               TimeUs timeout, size_t body_limit, Done done)
-      : resolver_(io),
+               TimeUs timeout, size_t body_limit, const mm::Clock& clock, Done done)
+      : clock_(clock),
+        resolver_(io),
         stream_(make_stream(io, tls)),
         deadline_(io),
         base_(base),
@@ -128,7 +129,7 @@ class ExchangeImpl final : public Exchange, public std::enable_shared_from_this<
     if (ec) return fail("read", ec);
     RestResult r;
     r.ok = true;
-    r.received_at = realtime_now_us();
+    r.received_at = clock_.now_us();
     r.status = parser_.get().result_int();
     r.body = std::move(parser_.get().body());
     finish(std::move(r));
@@ -150,6 +151,7 @@ class ExchangeImpl final : public Exchange, public std::enable_shared_from_this<
     done(std::move(r));
   }
 
+  const mm::Clock& clock_;
   tcp::resolver resolver_;
   Stream stream_;
   asio::steady_timer deadline_;
@@ -237,7 +239,7 @@ class RestClientImpl final : public RestClient, public std::enable_shared_from_t
     req.set(http::field::accept, "application/json");
     req.keep_alive(false);
     if (r.key) {
-      const int64_t now_ms = realtime_now_us() / 1000;
+      const int64_t now_ms = config_.clock->now_us() / 1000;
       const SignedHeaders h = sign_request(r.key->key, r.instruction, {}, now_ms, config_.window_ms);
       req.set("X-API-Key", r.key->api_key);
       req.set("X-Signature", h.signature);
@@ -263,7 +265,7 @@ class RestClientImpl final : public RestClient, public std::enable_shared_from_t
   template <bool Tls, class Done>
   void start_exchange(uint64_t id, const JobPtr& job, Done done) {
     auto e = std::make_shared<ExchangeImpl<Tls>>(io_, tls_.get(), config_.base, build(job->request), config_.timeout,
-                                                 config_.max_message_bytes, std::move(done));
+                                                 config_.max_message_bytes, *config_.clock, std::move(done));
     in_flight_[id] = e;
     e->run();
   }

@@ -20,6 +20,7 @@ struct RestClientConfig {
   int max_concurrent;
   int64_t window_ms;
   size_t max_message_bytes;
+  const Clock* clock = &system_clock();  // receive times, signature timestamps
 };
 
 struct RestRequest {

@@ -6,13 +6,15 @@
 #include <memory>
 #include <string>
 
+#include "core/result.h"
+
 namespace boost::asio::ssl {
 class context;
 }
 
 namespace mm::net {
 
-// nullptr and `error` set when the CA bundle cannot be loaded.
-std::shared_ptr<boost::asio::ssl::context> make_client_tls_context(const std::string& ca_file, std::string& error);
+// An error when the CA bundle cannot be loaded.
+Result<std::shared_ptr<boost::asio::ssl::context>> make_client_tls_context(const std::string& ca_file);
 
 }  // namespace mm::net

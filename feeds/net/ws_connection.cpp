@@ -27,13 +27,12 @@ namespace websocket = boost::beast::websocket;
 using tcp = boost::asio::ip::tcp;
 using boost::system::error_code;
 
-std::shared_ptr<ssl::context> make_client_tls_context(const std::string& ca_file, std::string& error) {
+Result<std::shared_ptr<ssl::context>> make_client_tls_context(const std::string& ca_file) {
   std::shared_ptr<ssl::context> ctx;
   try {
     ctx = std::make_shared<ssl::context>(ssl::context::tls_client);
   } catch (const std::exception& e) {  // SSL_CTX_new failed: out of memory or a broken OpenSSL
-    error = std::string("cannot create a TLS context: ") + e.what();
-    return nullptr;
+    return make_error(std::string("cannot create a TLS context: ") + e.what());
   }
   error_code ec;
   ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
@@ -43,10 +42,7 @@ std::shared_ptr<ssl::context> make_client_tls_context(const std::string& ca_file
     ctx->set_default_verify_paths(ec);
   else
     ctx->load_verify_file(ca_file, ec);
-  if (ec) {
-    error = (ca_file.empty() ? std::string("system CA store") : ca_file) + ": cannot load: " + ec.message();
-    return nullptr;
-  }
+  if (ec) return make_error((ca_file.empty() ? std::string("system CA store") : ca_file) + ": cannot load: " + ec.message());
   ctx->set_verify_mode(ssl::verify_peer, ec);
   return ctx;
 }
@@ -139,7 +135,7 @@ class SessionBase : public WsConnection, public std::enable_shared_from_this<Ses
 
   // A complete message was read. Returns whether to read the next one now.
   bool on_message(std::string_view payload, bool is_text) {
-    const TimeUs ts = realtime_now_us();
+    const TimeUs ts = config_.clock->now_us();
     last_activity_ = Clock::now();
     if (!is_text) {
       spdlog::debug("feed {}: ignoring a binary frame of {} bytes", config_.label, payload.size());
@@ -210,7 +206,7 @@ class SessionBase : public WsConnection, public std::enable_shared_from_this<Ses
  private:
   bool deliver(InboundKind kind, std::string_view payload, TimeUs ts = 0) {
     Inbound m;
-    m.ts = ts ? ts : realtime_now_us();
+    m.ts = ts ? ts : config_.clock->now_us();
     m.source = config_.source;
     m.kind = kind;
     m.payload = payload;

@@ -27,6 +27,7 @@ struct WsConnectionConfig {
   // Private streams: an exchange error frame means the signed subscription was refused
   // (e.g. 4003), so the stream is not live: end the connection and retry with backoff.
   bool error_frame_ends_connection = false;
+  const Clock* clock = &system_clock();  // receive times
 };
 
 class WsConnection {

@@ -7,9 +7,9 @@
 #include <iterator>
 #include <memory>
 
-#include "feeds/sim/journal_text.h"
-#include "feeds/sim/market_catalog.h"
-#include "feeds/sim/synthetic_exchange.h"
+#include "feeds/sim/model/journal_text.h"
+#include "feeds/sim/model/market_catalog.h"
+#include "feeds/sim/model/synthetic_exchange.h"
 
 namespace mm::bench {
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "core/decimal.h"
-#include "feeds/sim/sim_types.h"
+#include "feeds/sim/model/sim_types.h"
 
 namespace mm::bench {
 

@@ -10,22 +10,18 @@
 //                                   [--engine-cpu C]
 // --spin-us and --engine-cpu are the daemon's [feed] engine_spin_us and engine_cpu: with
 // both, the engine polls on a core the simulator and the network thread are kept off.
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <future>
 #include <sstream>
 #include <thread>
 
 #include <spdlog/spdlog.h>
 
 #include "config/config.h"
-#include "daemon/engine_loop.h"
+#include "daemon/live_daemon.h"
 #include "daemon/live_setup.h"
-#include "feeds/net/exchange_client.h"
-#include "feeds/sim/sim_server.h"
+#include "feeds/sim/server/sim_server.h"
 #include "feeds/thread_setup.h"
 
 using namespace mm;
@@ -116,16 +112,16 @@ int main(int argc, char** argv) {
   }
   spdlog::set_level(spdlog::level::warn);
   // As `mmscore run` does: before any thread starts, so that all of them stay off it.
-  if (std::string error; engine_cpu >= 0 && !keep_this_thread_off(engine_cpu, error)) {
-    std::fprintf(stderr, "--engine-cpu %d: %s\n", engine_cpu, error.c_str());
+  if (auto kept_off = engine_cpu >= 0 ? keep_this_thread_off(engine_cpu) : Result<>(); !kept_off) {
+    std::fprintf(stderr, "--engine-cpu %d: %s\n", engine_cpu, kept_off.message().c_str());
     return 2;
   }
   auto loaded = load_config_string(kConfig, "bench.toml");
-  if (auto* e = std::get_if<ConfigError>(&loaded)) {
-    std::fprintf(stderr, "%s\n", e->message.c_str());
+  if (!loaded) {
+    std::fprintf(stderr, "%s\n", loaded.message().c_str());
     return 2;
   }
-  const Settings settings = std::get<Settings>(loaded);
+  const Settings settings = *loaded;
   const Program& program = settings.program;
   const std::string dir = (std::filesystem::temp_directory_path() / "mmscore-latency-bench").string();
   std::filesystem::remove_all(dir);
@@ -154,55 +150,30 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "simulator: %s\n", error.c_str());
       return 1;
     }
-    ClientOptions c = co;
-    c.ws_url = server.ws_url();
-    c.rest_url = server.rest_url();
-    InboundRing ring;
-    JournalWriter journal(program, JournalOptions{dir});
-    if (!journal.open(realtime_now_us(), error)) {
-      std::fprintf(stderr, "%s\n", error.c_str());
+    LiveDaemonOptions options;
+    options.client = co;
+    options.client.ws_url = server.ws_url();
+    options.client.rest_url = server.rest_url();
+    options.journal = JournalOptions{.dir = dir};
+    options.engine = {.report_dir = dir, .spin_before_sleep = spin_us, .cpu = engine_cpu};
+    LiveDaemon daemon(program, std::move(options));
+    if (auto started = daemon.start(); !started) {
+      std::fprintf(stderr, "%s\n", started.message().c_str());
       return 1;
     }
-    RcuCell<PublishedState> published;
-    boost::asio::io_context io;
-    auto work = boost::asio::make_work_guard(io);
-    ExchangeClient client(io, c, ring);
-    struct Requests : FeedRequests {
-      ExchangeClient& c;
-      explicit Requests(ExchangeClient& c) : c(c) {}
-      void request_depth(uint32_t m) override { c.request_depth(m); }
-      void request_open_orders(uint16_t mm, uint16_t a) override { c.request_open_orders(mm, a); }
-    } requests(client);
-    EngineLoop loop(program, ring, &journal, &requests, published, EngineLoopOptions{kUsPerSecond, dir, spin_us, engine_cpu});
-    std::atomic<bool> stop{false};
-    std::thread io_thread([&] {
-      name_this_thread("mm-net");
-      io.run();
-    });
-    std::thread engine_thread([&] { loop.run(stop); });
-    client.start();
     std::this_thread::sleep_for(std::chrono::seconds(2));  // connect, seed, warm up
-    loop.request_latency_reset();
-    const uint64_t frames0 = client.stats().total(&ConnectionStats::frames);
+    daemon.request_latency_reset();
+    const uint64_t frames0 = daemon.client_stats().total(&ConnectionStats::frames);
     const auto t0 = std::chrono::steady_clock::now();
     std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    phase.achieved_frames_per_s = double(client.stats().total(&ConnectionStats::frames) - frames0) / elapsed;
+    phase.achieved_frames_per_s = double(daemon.client_stats().total(&ConnectionStats::frames) - frames0) / elapsed;
     std::this_thread::sleep_for(std::chrono::milliseconds(1200));  // the engine publishes every second
-    published.read([&](const PublishedState& s) {
+    daemon.published().read([&](const PublishedState& s) {
       phase.latency = s.latency;
       phase.service = s.service;
     });
-    std::promise<void> closed;
-    client.stop([&] { closed.set_value(); });
-    closed.get_future().wait_for(std::chrono::seconds(3));
-    stop = true;
-    ring.wakeup().notify();
-    engine_thread.join();
-    journal.close();
-    work.reset();
-    io.stop();
-    io_thread.join();
+    daemon.stop();
     server.stop();
     phases.push_back(phase);
   }

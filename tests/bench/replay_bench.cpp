@@ -21,7 +21,7 @@
 #include "feeds/journal_reader.h"
 #include "feeds/journal_replay.h"
 #include "feeds/record_parser.h"
-#include "feeds/sim/sim_program.h"
+#include "feeds/sim/model/sim_program.h"
 
 using namespace mm;
 
@@ -93,8 +93,7 @@ PhaseResult parse_only(const Program& program, const std::string& path) {
   PhaseResult r;
   const auto t0 = std::chrono::steady_clock::now();
   JournalReader reader;
-  std::string error;
-  if (!reader.open(path, error)) usage(error.c_str());
+  if (auto opened = reader.open(path); !opened) usage(opened.message().c_str());
   RecordParser parser(program);
   Record record;
   std::string_view line;
@@ -115,8 +114,7 @@ PhaseResult full_replay(const Program& program, const std::string& path, Engine*
   Engine local(program);
   Engine& engine = keep_engine ? *keep_engine : local;
   JournalReplayer replayer(program, engine);
-  std::string error;
-  if (!replayer.replay_file(path, error)) usage(error.c_str());
+  if (auto replayed = replayer.replay_file(path); !replayed) usage(replayed.message().c_str());
   const Report report = score_month(program, engine.month(), false);
   r.seconds = seconds_since(t0);
   r.records = replayer.records();

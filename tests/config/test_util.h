@@ -80,14 +80,14 @@ inline int line_of(std::string_view text, std::string_view needle) {
 
 inline Settings load_ok(std::string_view toml) {
   auto result = load_config_string(toml, "cfg.toml");
-  if (const auto* error = std::get_if<ConfigError>(&result)) FAIL("unexpected error: " << error->message);
-  return std::get<Settings>(std::move(result));
+  if (!result) FAIL("unexpected error: " << result.message());
+  return std::move(result).value();
 }
 
 inline std::string load_error(std::string_view toml) {
   auto result = load_config_string(toml, "cfg.toml");
-  if (std::holds_alternative<Settings>(result)) FAIL("loaded, but an error was expected");
-  return std::get<ConfigError>(result).message;
+  if (result) FAIL("loaded, but an error was expected");
+  return result.message();
 }
 
 // The message starts with "cfg.toml:LINE:" and names `key` followed by ": ".

@@ -50,9 +50,10 @@ std::string trade_frame(TimeUs t, int id, const char* sep) {
          std::to_string(id) + R"(},"stream":"trade.SOL_USDC"})";
 }
 
-void push(InboundRing& ring, InboundKind kind, Source s, std::string_view payload = {}, std::string_view path = {}) {
+void push(InboundRing& ring, TimeUs ts, InboundKind kind, Source s, std::string_view payload = {},
+          std::string_view path = {}) {
   Inbound m;
-  m.ts = realtime_now_us();
+  m.ts = ts;
   m.kind = kind;
   m.source = s;
   m.payload = payload;
@@ -74,31 +75,38 @@ TEST_CASE("engine loop: parse, apply, journal in order; the journal replays to t
   const std::string dir = temp_dir("loop");
   const Program p = program();
   InboundRing ring(1 << 20);
-  JournalWriter journal(p, JournalOptions{dir + "/journal"});
-  std::string error;
-  REQUIRE(journal.open(realtime_now_us(), error));
+  // Time is driven by the test, not slept through.
+  ManualClock clock(system_clock().now_us());
+  JournalWriter journal(p, JournalOptions{.dir = dir + "/journal", .clock = &clock});
+  REQUIRE(journal.open(clock.now_us()));
   Requests requests;
   RcuCell<PublishedState> published;
-  EngineLoop loop(p, ring, &journal, &requests, published, EngineLoopOptions{100'000, dir + "/reports", spin});
+  EngineLoop loop(p, ring, &journal, &requests, published,
+                  {.publish_interval = 100'000, .report_dir = dir + "/reports", .spin_before_sleep = spin, .clock = &clock});
   std::atomic<bool> stop{false};
   std::thread engine_thread([&] { loop.run(stop); });
 
   const Source pub{SourceKind::market}, alpha{SourceKind::mm, 0, 0};
-  const TimeUs t0 = realtime_now_us();
-  push(ring, InboundKind::connected, pub);
-  push(ring, InboundKind::rest, Source{SourceKind::rest},
+  const TimeUs t0 = clock.now_us();
+  push(ring, t0, InboundKind::connected, pub);
+  push(ring, t0, InboundKind::rest, Source{SourceKind::rest},
        R"({"asks":[["101","100"]],"bids":[["99","100"]],"lastUpdateId":"10","timestamp":1})",
        "/api/v1/depth?symbol=SOL_USDC");
-  push(ring, InboundKind::connected, alpha);
-  push(ring, InboundKind::frame, alpha, order_frame(t0, "111", "Bid", "99.50"));
-  push(ring, InboundKind::frame, alpha, order_frame(t0, "112", "Ask", "100.50"));
-  push(ring, InboundKind::frame, pub, trade_frame(t0, 5, ""));
-  push(ring, InboundKind::frame, pub, trade_frame(t0, 6, "\r\n  "));  // pretty-printed: still one record
-  push(ring, InboundKind::frame, pub, "{not json");
-  // Let a few snapshot intervals pass with the quotes resting.
-  while (realtime_now_us() < t0 + 700'000) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  push(ring, InboundKind::disconnected, alpha);
-  push(ring, InboundKind::disconnected, pub);
+  push(ring, t0, InboundKind::connected, alpha);
+  push(ring, t0, InboundKind::frame, alpha, order_frame(t0, "111", "Bid", "99.50"));
+  push(ring, t0, InboundKind::frame, alpha, order_frame(t0, "112", "Ask", "100.50"));
+  push(ring, t0, InboundKind::frame, pub, trade_frame(t0, 5, ""));
+  push(ring, t0, InboundKind::frame, pub, trade_frame(t0, 6, "\r\n  "));  // pretty-printed: still one record
+  push(ring, t0, InboundKind::frame, pub, "{not json");
+  // Let a few snapshot intervals pass with the quotes resting: 700 ms of clock time.
+  while (loop.processed() < 8) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  for (int step = 0; step < 14; ++step) {
+    clock.advance(50'000);
+    ring.wakeup().notify();
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  push(ring, clock.now_us(), InboundKind::disconnected, alpha);
+  push(ring, clock.now_us(), InboundKind::disconnected, pub);
   while (loop.processed() < 10) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   stop = true;
   ring.wakeup().notify();
@@ -132,7 +140,7 @@ TEST_CASE("engine loop: parse, apply, journal in order; the journal replays to t
   // Replay of the journal: same report, byte for byte but for as_of.
   Engine replayed(p);
   JournalReplayer replayer(p, replayed);
-  for (const auto& f : list_journal_files(dir + "/journal")) REQUIRE(replayer.replay_file(f, error));
+  for (const auto& f : list_journal_files(dir + "/journal")) REQUIRE(replayer.replay_file(f));
   const std::string live_json = report_json(p, score_month(p, live.month(), false));
   const std::string replay_json = report_json(p, score_month(p, replayed.month(), false));
   CHECK(without_as_of(live_json) == without_as_of(replay_json));
@@ -155,17 +163,17 @@ TEST_CASE("engine loop: a restore stops when asked (SIGTERM during a long restar
   InboundRing ring(1 << 20);
   Requests requests;
   RcuCell<PublishedState> published;
-  EngineLoop loop(p, ring, nullptr, &requests, published, EngineLoopOptions{100'000, dir + "/reports"});
+  EngineLoop loop(p, ring, nullptr, &requests, published, {.publish_interval = 100'000, .report_dir = dir + "/reports"});
   int asked = 0;
-  std::string error;
-  CHECK_FALSE(loop.restore({file}, error, [&] { return ++asked == 2; }));  // asked every 65,536 records
+  const auto stopped = loop.restore({file}, [&] { return ++asked == 2; });  // asked every 65,536 records
+  REQUIRE_FALSE(stopped);
   CHECK(asked == 2);
-  CHECK(error == file + ": stopped at line 131072");
+  CHECK(stopped.message() == file + ": stopped at line 131072");
   CHECK(loop.engine().month().input.records == 131'072);
 
   // Not asked to stop: the whole file.
-  EngineLoop again(p, ring, nullptr, &requests, published, EngineLoopOptions{100'000, dir + "/reports"});
-  REQUIRE(again.restore({file}, error, [] { return false; }));
+  EngineLoop again(p, ring, nullptr, &requests, published, {.publish_interval = 100'000, .report_dir = dir + "/reports"});
+  REQUIRE(again.restore({file}, [] { return false; }));
   CHECK(again.engine().month().input.records == 200'000);
   std::filesystem::remove_all(dir);
 }
@@ -189,17 +197,16 @@ TEST_CASE("engine loop: a restore writes a month's final report over a running o
   InboundRing ring(1 << 20);
   Requests requests;
   RcuCell<PublishedState> published;
-  std::string error;
   {
-    EngineLoop loop(p, ring, nullptr, &requests, published, EngineLoopOptions{100'000, reports});
-    REQUIRE(loop.restore({file}, error));
+    EngineLoop loop(p, ring, nullptr, &requests, published, {.publish_interval = 100'000, .report_dir = reports});
+    REQUIRE(loop.restore({file}));
   }
   CHECK(is_final_report_file(feb));  // the running report was replaced
 
   std::ofstream(feb) << "{\"month\": \"2026-02\", \"final\": true, \"mark\": 1}";
   {
-    EngineLoop loop(p, ring, nullptr, &requests, published, EngineLoopOptions{100'000, reports});
-    REQUIRE(loop.restore({file}, error));
+    EngineLoop loop(p, ring, nullptr, &requests, published, {.publish_interval = 100'000, .report_dir = reports});
+    REQUIRE(loop.restore({file}));
   }
   std::ifstream in(feb);
   const std::string kept((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

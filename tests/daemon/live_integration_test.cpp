@@ -7,20 +7,16 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
-#include <future>
 #include <random>
 #include <thread>
 
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-
 #include "config/config.h"
 #include "core/report_format.h"
-#include "daemon/engine_loop.h"
+#include "daemon/live_daemon.h"
+#include "daemon/report_files.h"
 #include "daemon/live_setup.h"
 #include "feeds/journal_replay.h"
-#include "feeds/net/exchange_client.h"
-#include "feeds/sim/sim_server.h"
+#include "feeds/sim/server/sim_server.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_tls.h"
 
@@ -90,8 +86,8 @@ bool wait_until(Pred pred, double seconds) {
 void run_live(bool tls) {
   const std::string dir = temp_dir();
   auto loaded = load_config_string(kConfig, "live.toml");
-  REQUIRE(std::holds_alternative<Settings>(loaded));
-  const Settings settings = std::get<Settings>(loaded);
+  REQUIRE(loaded);
+  const Settings settings = *loaded;
   const Program& program = settings.program;
 
   // The simulator, with a fresh key per account (the client signs, the server verifies).
@@ -122,24 +118,15 @@ void run_live(bool tls) {
   co.ws_url = server.ws_url();
   co.rest_url = server.rest_url();
 
-  InboundRing ring;
-  JournalWriter journal(program, JournalOptions{dir + "/journal"});
-  REQUIRE(journal.open(realtime_now_us(), error));
-  RcuCell<PublishedState> published;
-  boost::asio::io_context io;
-  auto work = boost::asio::make_work_guard(io);
-  ExchangeClient client(io, co, ring);
-  struct Requests : FeedRequests {
-    ExchangeClient& c;
-    explicit Requests(ExchangeClient& c) : c(c) {}
-    void request_depth(uint32_t m) override { c.request_depth(m); }
-    void request_open_orders(uint16_t mm, uint16_t a) override { c.request_open_orders(mm, a); }
-  } requests(client);
-  EngineLoop loop(program, ring, &journal, &requests, published, EngineLoopOptions{200'000, dir + "/reports"});
-  std::atomic<bool> stop{false};
-  std::thread io_thread([&] { io.run(); });
-  std::thread engine_thread([&] { loop.run(stop); });
-  client.start();
+  // The daemon as `mmscore run` assembles it: journal, restore, API, threads, feeds.
+  LiveDaemonOptions options;
+  options.client = co;
+  options.journal = JournalOptions{.dir = dir + "/journal"};
+  options.engine = {.publish_interval = 200'000, .report_dir = dir + "/reports"};
+  options.api.emplace().listen = "127.0.0.1:0";
+  LiveDaemon daemon(program, std::move(options));
+  REQUIRE(daemon.start());
+  CHECK(daemon.api_port() != 0);
 
   // Let the faults play out, then freeze the market and let the daemon catch up.
   std::this_thread::sleep_for(std::chrono::seconds(9));
@@ -149,8 +136,8 @@ void run_live(bool tls) {
   uint64_t last = 0;
   CHECK(wait_until(
       [&] {
-        const uint64_t now = loop.processed();
-        const bool idle = now == last && ring.used_bytes() == 0;
+        const uint64_t now = daemon.processed();
+        const bool idle = now == last && daemon.ring_used_bytes() == 0;
         last = now;
         return idle;
       },
@@ -160,7 +147,7 @@ void run_live(bool tls) {
   CHECK(wait_until(
       [&] {
         synced = false;
-        published.read([&](const PublishedState& s) {
+        daemon.published().read([&](const PublishedState& s) {
           synced = s.public_connected;
           for (uint8_t b : s.book_in_sync) synced = synced && b;
           for (const auto& accounts : s.accounts)
@@ -171,19 +158,11 @@ void run_live(bool tls) {
       10));
   const sim::GroundTruth truth = server.ground_truth();
 
-  std::promise<void> closed;
-  client.stop([&] { closed.set_value(); });
-  CHECK(closed.get_future().wait_for(std::chrono::seconds(5)) == std::future_status::ready);
-  stop = true;
-  ring.wakeup().notify();
-  engine_thread.join();
-  journal.close();
-  work.reset();
-  io.stop();
-  io_thread.join();
+  daemon.stop();
+  CHECK(daemon.feeds_closed_in_time());
   server.stop();
 
-  const Engine& live = loop.engine();
+  const Engine& live = daemon.engine();
   const EngineCounters& c = live.counters();
   INFO("gaps " << c.depth_gaps << " not bridged " << c.seeds_not_bridged << " rejected " << c.rejected);
   // The two gap faults, plus the stale snapshot served on the re-seed after the public
@@ -192,7 +171,7 @@ void run_live(bool tls) {
   CHECK(c.depth_gaps >= 2);
   CHECK(c.depth_gaps + c.seeds_not_bridged >= 3);
   CHECK(c.rejected >= 2);           // the malformed frames, counted and refused whole
-  published.read([&](const PublishedState& s) {  // the last publish, at the engine's stop
+  daemon.published().read([&](const PublishedState& s) {  // the last publish, at the engine's stop
     CHECK(s.refused.public_frames + s.refused.private_frames + s.refused.rest_bodies == c.rejected);
   });
   CHECK(c.snapshots >= 10);
@@ -212,9 +191,12 @@ void run_live(bool tls) {
   // Replaying the journal gives the same report.
   Engine replayed(program);
   JournalReplayer replayer(program, replayed);
-  for (const auto& f : list_journal_files(dir + "/journal")) REQUIRE(replayer.replay_file(f, error));
-  CHECK(without_as_of(report_json(program, score_month(program, live.month(), false))) ==
+  for (const auto& f : list_journal_files(dir + "/journal")) REQUIRE(replayer.replay_file(f));
+  const Report live_report = score_month(program, live.month(), false);
+  CHECK(without_as_of(report_json(program, live_report)) ==
         without_as_of(report_json(program, score_month(program, replayed.month(), false))));
+  // stop() wrote the running report.
+  CHECK(std::filesystem::exists(dir + "/reports/" + report_file_stem(live_report) + ".json"));
   std::filesystem::remove_all(dir);
 }
 

@@ -63,8 +63,7 @@ std::vector<Item> read_all(JournalReader& reader) {
 std::vector<Item> read_file(const std::string& content, size_t max_line = 1 << 20, size_t buffer = 1 << 16) {
   TempFile file(content);
   JournalReader reader(max_line, buffer);
-  std::string error;
-  REQUIRE(reader.open(file.path(), error));
+  REQUIRE(reader.open(file.path()));
   std::vector<Item> items = read_all(reader);
   CHECK(reader.bytes_consumed() == content.size());
   CHECK(reader.file_size() == content.size());
@@ -143,11 +142,12 @@ TEST_CASE("reader: a file many times bigger than the buffer", "[feeds][reader]")
 
 TEST_CASE("reader: open errors name the path", "[feeds][reader]") {
   JournalReader reader;
-  std::string error;
-  CHECK_FALSE(reader.open("/nonexistent/mmscore/journal.jsonl", error));
-  CHECK(error == "/nonexistent/mmscore/journal.jsonl: No such file or directory");
-  CHECK_FALSE(reader.open("/tmp", error));
-  CHECK(error == "/tmp: Is a directory");
+  const auto missing = reader.open("/nonexistent/mmscore/journal.jsonl");
+  REQUIRE_FALSE(missing);
+  CHECK(missing.message() == "/nonexistent/mmscore/journal.jsonl: No such file or directory");
+  const auto directory = reader.open("/tmp");
+  REQUIRE_FALSE(directory);
+  CHECK(directory.message() == "/tmp: Is a directory");
   std::string_view line;
   CHECK(reader.next(line) == Next::eof);
 }
@@ -158,8 +158,7 @@ TEST_CASE("reader: lines feed the record parser", "[feeds][reader]") {
   RecordParser parser(program);
   TempFile file("{\"ts\":1,\"tick\":\"snapshot\",\"interval\":0}\n{\"ts\":2,\"tick\":\"snapshot\",\"interval\":1}\n");
   JournalReader reader;
-  std::string error;
-  REQUIRE(reader.open(file.path(), error));
+  REQUIRE(reader.open(file.path()));
   std::string_view line;
   Record record;
   int ticks = 0;

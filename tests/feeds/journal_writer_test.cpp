@@ -35,8 +35,7 @@ TEST_CASE("journal lines are the records of SCORING.md section 11, parseable bac
   const Program p = one_market_program();
   {
     JournalWriter w(p, JournalOptions{dir});
-    std::string error;
-    REQUIRE(w.open(1'788'367'469'000'000, error));
+    REQUIRE(w.open(1'788'367'469'000'000));
     w.event(1'788'367'469'000'000, Source{SourceKind::market}, true);
     w.frame(1'788'367'469'346'470, Source{SourceKind::market}, kTrade);
     w.rest(1'788'367'469'400'000, Source{SourceKind::rest}, "/api/v1/depth?symbol=SOL_USDC", kDepthBody);
@@ -59,8 +58,7 @@ TEST_CASE("journal lines are the records of SCORING.md section 11, parseable bac
 
   RecordParser parser(p);
   JournalReader reader;
-  std::string error;
-  REQUIRE(reader.open(files[0], error));
+  REQUIRE(reader.open(files[0]));
   std::string_view line;
   Record r;
   int n = 0;
@@ -79,8 +77,7 @@ TEST_CASE("journal rotates by size and lists files in write order") {
   JournalOptions o{dir};
   o.rotate_bytes = 1000;
   JournalWriter w(p, o);
-  std::string error;
-  REQUIRE(w.open(1'000'000, error));
+  REQUIRE(w.open(1'000'000));
   for (int i = 0; i < 100; ++i) {
     w.frame(1'000'000 + i, Source{SourceKind::market}, kTrade);
     w.flush();
@@ -103,9 +100,8 @@ TEST_CASE("journal: the writer thread writes every appended line, in order, and 
   o.rotate_every = 60 * kUsPerSecond;
   o.fsync = JournalOptions::Fsync::interval;
   JournalWriter w(p, o);
-  std::string error;
   const TimeUs t0 = 1'788'367'440'000'000;  // 2026-09-02T16:44:00Z
-  REQUIRE(w.open(t0, error));
+  REQUIRE(w.open(t0));
   // 200k lines (~60 MB): many 256 KiB hand-overs; one time rotation in the middle.
   constexpr int kLines = 200'000;
   for (int i = 0; i < kLines; ++i) {
@@ -149,8 +145,7 @@ TEST_CASE("journal: a size rotation names the next file by the time of its last 
   JournalOptions o{dir};
   o.rotate_bytes = 1;  // every hand-over rotates
   JournalWriter w(p, o);
-  std::string error;
-  REQUIRE(w.open(1'788'367'440'000'000, error));
+  REQUIRE(w.open(1'788'367'440'000'000));
   w.frame(1'788'367'441'000'000, Source{SourceKind::market}, kTrade);
   w.sync();
   w.frame(1'788'367'441'000'000, Source{SourceKind::market}, kTrade);  // same microsecond

@@ -34,13 +34,12 @@ TEST_CASE("engine_cpu: the others are kept off the engine's CPU, the engine runs
   std::vector<int> others, child_inherited, engine_mask;
   int engine_ran_on = -1;
   bool kept_off = false, pinned = false;
-  std::string error;
   on_own_thread([&] {
-    kept_off = keep_this_thread_off(engine_cpu, error);
+    kept_off = keep_this_thread_off(engine_cpu).ok();
     others = cpus_of_this_thread();
     on_own_thread([&] { child_inherited = cpus_of_this_thread(); });  // e.g. the network thread
     on_own_thread([&] {                                               // the engine thread
-      pinned = pin_this_thread(engine_cpu, error);
+      pinned = pin_this_thread(engine_cpu).ok();
       engine_mask = cpus_of_this_thread();
       engine_ran_on = sched_getcpu();
     });
@@ -60,9 +59,13 @@ TEST_CASE("engine_cpu: a CPU the process may not use is refused with the reason"
   std::vector<int> unchanged_before, unchanged_after;
   on_own_thread([&] {
     unchanged_before = cpus_of_this_thread();
-    off = keep_this_thread_off(1023, off_error);  // no CI machine has 1024 CPUs
-    pin = pin_this_thread(1023, pin_error);
-    negative = pin_this_thread(-1, negative_error);
+    const auto off_result = keep_this_thread_off(1023);  // no CI machine has 1024 CPUs
+    const auto pin_result = pin_this_thread(1023);
+    const auto negative_result = pin_this_thread(-1);
+    off = off_result.ok(), pin = pin_result.ok(), negative = negative_result.ok();
+    if (!off) off_error = off_result.message();
+    if (!pin) pin_error = pin_result.message();
+    if (!negative) negative_error = negative_result.message();
     unchanged_after = cpus_of_this_thread();
   });
   CHECK_FALSE(off);
@@ -79,9 +82,10 @@ TEST_CASE("engine_cpu: the only CPU cannot be given to the engine alone", "[thre
   bool off = true;
   on_own_thread([&] {
     const std::vector<int> allowed = cpus_of_this_thread();
-    std::string pin_error;
-    REQUIRE(pin_this_thread(allowed.front(), pin_error));  // now this thread has one CPU
-    off = keep_this_thread_off(allowed.front(), error);
+    REQUIRE(pin_this_thread(allowed.front()));  // now this thread has one CPU
+    const auto kept_off = keep_this_thread_off(allowed.front());
+    off = kept_off.ok();
+    if (!off) error = kept_off.message();
   });
   CHECK_FALSE(off);
   CHECK(error.find("is the only one this process may run on") != std::string::npos);

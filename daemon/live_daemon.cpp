@@ -1,0 +1,176 @@
+#include "daemon/live_daemon.h"
+
+#include <atomic>
+#include <future>
+#include <thread>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <spdlog/spdlog.h>
+
+#include "daemon/api/api_server.h"
+#include "daemon/report_files.h"
+#include "feeds/inbound_ring.h"
+#include "feeds/sim/server/sim_server.h"
+#include "feeds/thread_setup.h"
+
+namespace mm {
+
+namespace {
+
+constexpr auto kFeedsCloseTimeout = std::chrono::seconds(3);
+
+// What the engine asks of the network side, forwarded to the exchange client.
+class ClientRequests final : public FeedRequests {
+ public:
+  explicit ClientRequests(ExchangeClient& c) : client_(c) {}
+  void request_depth(uint32_t market) override { client_.request_depth(market); }
+  void request_open_orders(uint16_t mm, uint16_t account) override { client_.request_open_orders(mm, account); }
+
+ private:
+  ExchangeClient& client_;
+};
+
+}  // namespace
+
+// Declaration order is construction order; destruction runs backwards, so the API goes
+// before the engine loop, the loop before the client, the client before the io_context.
+struct LiveDaemon::Parts {
+  Parts(const Program& program, LiveDaemonOptions& o, JournalWriter* journal, RcuCell<PublishedState>& published)
+      : work(boost::asio::make_work_guard(io)),
+        client(io, o.client, ring),
+        requests(client),
+        loop(program, ring, journal, &requests, published, o.engine) {}
+
+  std::unique_ptr<JournalWriter> journal;
+  InboundRing ring;
+  boost::asio::io_context io;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work;
+  ExchangeClient client;
+  ClientRequests requests;
+  EngineLoop loop;
+  std::unique_ptr<api::ApiServer> api;
+  std::atomic<bool> stop_engine{false};
+  std::thread io_thread;
+  std::thread engine_thread;
+};
+
+LiveDaemon::LiveDaemon(const Program& program, LiveDaemonOptions options)
+    : program_(program), options_(std::move(options)) {
+  options_.client.clock = options_.clock;
+  options_.engine.clock = options_.clock;
+  if (options_.journal) options_.journal->clock = options_.clock;
+}
+
+LiveDaemon::~LiveDaemon() { stop(); }
+
+Result<> LiveDaemon::start(std::function<bool()> should_stop) {
+  if (parts_) return make_error("already started");
+  std::unique_ptr<JournalWriter> journal;
+  if (options_.journal) {
+    // Listed before the new file exists: a restart replays everything written before it.
+    restore_files_ = list_journal_files(options_.journal->dir);
+    journal = std::make_unique<JournalWriter>(program_, *options_.journal);
+    if (auto opened = journal->open(options_.clock->now_us()); !opened) return opened;
+    spdlog::info("journal: {}", journal->current_file());
+  }
+  parts_ = std::make_unique<Parts>(program_, options_, journal.get(), published_);
+  parts_->journal = std::move(journal);
+  if (auto r = restore(std::move(should_stop)); !r) return r;
+  if (auto r = start_api(); !r) return r;
+  start_threads();
+  running_ = true;
+  return {};
+}
+
+Result<> LiveDaemon::restore(std::function<bool()> should_stop) {
+  bool interrupted = false;
+  auto asked = [&] { return interrupted = should_stop && should_stop(); };
+  if (auto r = parts_->loop.restore(restore_files_, asked); !r) {
+    restore_interrupted_ = interrupted;
+    return make_error("restore: " + r.message());
+  }
+  return {};
+}
+
+Result<> LiveDaemon::start_api() {
+  if (!options_.api) return {};
+  api::ApiSources sources;
+  sources.program = &program_;
+  sources.published = &published_;
+  sources.client = &parts_->client.stats();
+  sources.processed_records = [this] { return parts_->loop.processed(); };
+  sources.write_snapshot = [this](std::string& error) -> std::string {
+    auto r = write_snapshot();
+    if (!r) error = r.message();
+    return r ? *r : std::string();
+  };
+  parts_->api = std::make_unique<api::ApiServer>(*options_.api, std::move(sources));
+  if (std::string error; !parts_->api->start(error)) return make_error(error);
+  return {};
+}
+
+void LiveDaemon::start_threads() {
+  Parts& p = *parts_;
+  p.io_thread = std::thread([&p] {
+    name_this_thread("mm-net");
+    p.io.run();
+  });
+  p.engine_thread = std::thread([&p] { p.loop.run(p.stop_engine); });
+  p.client.start();
+}
+
+void LiveDaemon::stop() {
+  if (!parts_) return;
+  Parts& p = *parts_;
+  if (p.api) p.api->stop();
+  if (running_) {
+    std::promise<void> feeds_closed;
+    p.client.stop([&] { feeds_closed.set_value(); });
+    feeds_closed_in_time_ = feeds_closed.get_future().wait_for(kFeedsCloseTimeout) == std::future_status::ready;
+    if (!feeds_closed_in_time_) spdlog::warn("feeds did not close within 3 s; stopping anyway");
+    p.stop_engine = true;
+    p.ring.wakeup().notify();
+    p.engine_thread.join();
+    if (auto path = p.loop.write_running_report()) spdlog::info("running report: {}", *path);
+    else spdlog::warn("running report not written: {}", path.message());
+  }
+  if (p.journal) p.journal->close();
+  if (options_.simulator) options_.simulator->stop();
+  p.work.reset();
+  p.io.stop();
+  if (p.io_thread.joinable()) p.io_thread.join();
+  running_ = false;
+  // The parts stay: engine() reads the final state.
+  p.api.reset();
+}
+
+Result<std::string> LiveDaemon::write_snapshot() const {
+  std::optional<Report> report;
+  published_.read([&](const PublishedState& s) {
+    if (s.started) report = s.report;
+  });
+  if (!report) return make_error("no record processed yet: nothing to report");
+  std::string error;
+  std::string path = write_report_files(options_.engine.report_dir, program_, *report, false, error,
+                                        ReplaceReport::unless_final);
+  if (path.empty()) return make_error(std::move(error));
+  return path;
+}
+
+uint64_t LiveDaemon::processed() const { return parts_ ? parts_->loop.processed() : 0; }
+size_t LiveDaemon::ring_used_bytes() const { return parts_ ? parts_->ring.used_bytes() : 0; }
+const ClientStats& LiveDaemon::client_stats() const { return parts_->client.stats(); }
+uint16_t LiveDaemon::api_port() const { return parts_ && parts_->api ? parts_->api->port() : 0; }
+std::string LiveDaemon::journal_file() const {
+  return parts_ && parts_->journal ? parts_->journal->current_file() : std::string();
+}
+void LiveDaemon::request_latency_reset() {
+  if (parts_) parts_->loop.request_latency_reset();
+}
+void LiveDaemon::reload_tokens() {
+  if (std::string error; parts_ && parts_->api) parts_->api->reload_tokens(error);  // logs the outcome itself
+}
+Engine& LiveDaemon::engine() { return parts_->loop.engine(); }
+
+}  // namespace mm

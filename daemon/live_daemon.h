@@ -1,0 +1,92 @@
+// The live daemon, assembled once: journal, network->engine ring, exchange client and
+// its network thread, engine loop (and its scorer thread), API server, and (demo) the
+// in-process exchange simulator. `mmscore run`, the live integration tests and the
+// latency benchmark all build this class, so they all run the same start and stop order.
+//
+//   start(): open the journal -> restore the month from the older journal files ->
+//            API listening -> network thread -> engine thread -> feeds connect
+//   stop():  API closed -> feeds closed (their `disconnected` events are journaled,
+//            3 s at most) -> engine drains the ring and stops -> running report ->
+//            journal closed -> simulator stopped -> network thread joined
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/clock.h"
+#include "core/engine.h"
+#include "core/result.h"
+#include "daemon/api/api_options.h"
+#include "daemon/engine_loop.h"
+#include "daemon/published_state.h"
+#include "daemon/rcu_cell.h"
+#include "feeds/journal_writer.h"
+#include "feeds/net/exchange_client.h"
+
+namespace mm {
+
+namespace sim {
+class SimServer;
+}
+
+struct LiveDaemonOptions {
+  ClientOptions client;                    // exchange endpoints, symbols, loaded account keys
+  std::optional<JournalOptions> journal;   // none: nothing journaled, nothing restored
+  EngineLoopOptions engine;                // publish interval, report dir, spin, CPU
+  std::optional<api::ApiOptions> api;      // none: no API server
+  std::shared_ptr<sim::SimServer> simulator;  // demo: a started in-process exchange, stopped last
+  // The one wall clock of the assembly: start() hands it to the client, the journal,
+  // the engine loop and the API (their own `clock` fields are overwritten).
+  const Clock* clock = &system_clock();
+};
+
+class LiveDaemon {
+ public:
+  LiveDaemon(const Program& program, LiveDaemonOptions options);
+  ~LiveDaemon();  // stop() if still running
+  LiveDaemon(const LiveDaemon&) = delete;
+  LiveDaemon& operator=(const LiveDaemon&) = delete;
+
+  // Everything up to live feeds. `should_stop` is asked during a long restore (SIGTERM
+  // must still work): if it says yes, start() returns an error and
+  // restore_interrupted() is true; nothing was written but the new journal file.
+  Result<> start(std::function<bool()> should_stop = {});
+  // Idempotent; after it the engine's state is final and safe to read.
+  void stop();
+  // The last stop() closed the feeds within its 3 s (every `disconnected` journaled).
+  bool feeds_closed_in_time() const { return feeds_closed_in_time_; }
+
+  bool restore_interrupted() const { return restore_interrupted_; }
+  const RcuCell<PublishedState>& published() const { return published_; }
+  uint64_t processed() const;         // records the engine loop processed
+  size_t ring_used_bytes() const;     // network -> engine bytes not yet processed
+  const ClientStats& client_stats() const;
+  uint16_t api_port() const;          // 0 without an API server
+  std::string journal_file() const;   // the file being written ("" without a journal)
+  void reload_tokens();               // SIGHUP: the API re-reads its token file
+  void request_latency_reset();       // benchmarks: one load phase at a time
+  Engine& engine();                   // only after stop()
+
+ private:
+  struct Parts;
+
+  Result<> open_journal();
+  Result<> restore(std::function<bool()> should_stop);
+  Result<> start_api();
+  void start_threads();
+  Result<std::string> write_snapshot() const;
+
+  const Program& program_;
+  LiveDaemonOptions options_;
+  RcuCell<PublishedState> published_;
+  std::vector<std::string> restore_files_;
+  std::unique_ptr<Parts> parts_;  // Asio and the threads stay out of this header
+  bool restore_interrupted_ = false;
+  bool running_ = false;
+  bool feeds_closed_in_time_ = false;
+};
+
+}  // namespace mm
