@@ -38,6 +38,13 @@ std::string format_double_fixed(double v, int decimals) {
   return s;
 }
 
+std::string format_usd(u128 amount) {
+  std::string digits = u128_to_string(to_cents_half_up(amount));
+  if (digits.size() < 3) digits.insert(0, 3 - digits.size(), '0');
+  digits.insert(digits.size() - 2, 1, '.');
+  return digits;
+}
+
 void JsonWriter::newline() {
   if (!pretty_) return;
   out_.push_back('\n');
@@ -56,35 +63,25 @@ void JsonWriter::before_value() {
   }
 }
 
-JsonWriter& JsonWriter::begin_object() {
+JsonWriter& JsonWriter::open(char bracket) {
   before_value();
-  out_.push_back('{');
+  out_.push_back(bracket);
   first_.push_back(true);
   return *this;
 }
 
-JsonWriter& JsonWriter::end_object() {
+JsonWriter& JsonWriter::close(char bracket) {
   const bool empty = first_.back();
   first_.pop_back();
   if (!empty) newline();
-  out_.push_back('}');
+  out_.push_back(bracket);
   return *this;
 }
 
-JsonWriter& JsonWriter::begin_array() {
-  before_value();
-  out_.push_back('[');
-  first_.push_back(true);
-  return *this;
-}
-
-JsonWriter& JsonWriter::end_array() {
-  const bool empty = first_.back();
-  first_.pop_back();
-  if (!empty) newline();
-  out_.push_back(']');
-  return *this;
-}
+JsonWriter& JsonWriter::begin_object() { return open('{'); }
+JsonWriter& JsonWriter::end_object() { return close('}'); }
+JsonWriter& JsonWriter::begin_array() { return open('['); }
+JsonWriter& JsonWriter::end_array() { return close(']'); }
 
 JsonWriter& JsonWriter::key(std::string_view k) {
   before_value();
@@ -132,11 +129,7 @@ JsonWriter& JsonWriter::cents(int64_t c) {
 
 JsonWriter& JsonWriter::usd(u128 amount) {
   before_value();
-  const u128 c = to_cents_half_up(amount);
-  std::string digits = u128_to_string(c);
-  if (digits.size() < 3) digits.insert(0, 3 - digits.size(), '0');
-  digits.insert(digits.size() - 2, 1, '.');
-  out_ += digits;
+  out_ += format_usd(amount);
   return *this;
 }
 

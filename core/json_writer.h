@@ -38,6 +38,8 @@ class JsonWriter {
   std::string take() { return std::move(out_); }
 
  private:
+  JsonWriter& open(char bracket);   // '{' or '['
+  JsonWriter& close(char bracket);  // '}' or ']'
   void before_value();
   void newline();
 
@@ -49,5 +51,6 @@ class JsonWriter {
 
 void append_json_string(std::string& out, std::string_view s);
 std::string format_double_fixed(double v, int decimals);
+std::string format_usd(u128 amount_1e15);  // rounded half-up to cents: "1234.57"
 
 }  // namespace mm

@@ -1,5 +1,6 @@
 #include "daemon/api/markets_view.h"
 
+#include "core/report_rows.h"
 #include "core/scoring.h"
 #include "daemon/api/activity_tracker.h"
 
@@ -24,41 +25,31 @@ MarketFigures market_figures(const Program& program, const PublishedState& state
   return f;
 }
 
-namespace {
-
-void write_mm_row(JsonWriter& w, const ViewContext& ctx, uint32_t mm, uint32_t market) {
-  const MmMarketResult& e = ctx.state.report.mms[mm].markets[market];
-  w.begin_object();
-  w.key("mm_id").value(ctx.program.mms[mm].id);
-  w.key("maker_volume_usd").usd(e.maker_volume_usd);
-  w.key("volume_score").fixed(e.volume_score);
-  w.key("liquidity_score").fixed(e.liquidity_score);
-  w.key("blended_score").fixed(e.blended_score);
-  w.key("uptime").fixed(e.uptime);
-  w.key("avg_size_usd").fixed(e.avg_size_usd, 2);
-  w.key("avg_spread_bps").fixed(e.avg_spread_bps);
-  w.key("snapshots_active").value(e.snapshots_active);
-  w.key("eligible").value(e.eligible());
-  w.key("reward_usd").cents(e.reward);
+void write_active_now(JsonWriter& w, const ViewContext& ctx, uint32_t mm, uint32_t market) {
   w.key("active_now");
   const std::optional<bool> now = ctx.activity ? ctx.activity->active_now(mm, market) : std::nullopt;
   if (now) w.value(*now);
   else w.null();
+}
+
+namespace {
+
+// The report's MM and MM-market fields this row shows, and active_now.
+void write_mm_row(JsonWriter& w, const ViewContext& ctx, uint32_t mm, uint32_t market) {
+  using F = MmMarketField;
+  const MmResult& r = ctx.state.report.mms[mm];
+  w.begin_object();
+  write_fields(w, MmRow{ctx.program, r}, {MmField::mm_id});
+  write_fields(w, MmMarketRow{ctx.program, r.markets[market]},
+               {F::maker_volume_usd, F::volume_score, F::liquidity_score, F::blended_score, F::uptime,
+                F::avg_size_usd, F::avg_spread_bps, F::snapshots_active, F::eligible, F::reward_usd});
+  write_active_now(w, ctx, mm, market);
   w.end_object();
 }
 
-}  // namespace
-
-void write_market(JsonWriter& w, const ViewContext& ctx, uint32_t market, const Role& role) {
-  const MarketSpec& spec = ctx.program.markets[market];
-  const MarketResult& r = ctx.state.report.markets[market];
+// The last snapshot's book, between the report row's identity and its aggregates.
+void write_book(JsonWriter& w, const ViewContext& ctx, uint32_t market) {
   const MarketFigures f = market_figures(ctx.program, ctx.state, market);
-  w.begin_object();
-  w.key("symbol").value(spec.symbol);
-  w.key("category").value(to_string(spec.category));
-  w.key("reward_tier");
-  if (spec.reward_tier) w.value(spec.reward_tier);
-  else w.null();
   w.key("observed").value(f.observed);
   w.key("book_in_sync").value(f.book_in_sync);
   w.key("snapshot_at");
@@ -76,12 +67,19 @@ void write_market(JsonWriter& w, const ViewContext& ctx, uint32_t market, const 
   w.key("bid_depth_usd").usd(f.bid_depth_usd);
   w.key("ask_depth_usd").usd(f.ask_depth_usd);
   w.key("active_mms").value(f.active_mms);
-  w.key("snapshots_observed").value(r.snapshots_observed);
-  w.key("snapshots_unobserved").value(r.snapshots_unobserved);
-  w.key("active_days").fixed(r.active_days);
-  w.key("maker_volume_usd").usd(r.maker_volume_usd);
-  w.key("program_maker_volume_usd").usd(r.program_maker_volume_usd);
-  w.key("pair_pool_usd").cents(r.pair_pool);
+}
+
+}  // namespace
+
+void write_market(JsonWriter& w, const ViewContext& ctx, uint32_t market, const Role& role) {
+  using F = MarketField;
+  const MarketRow row{ctx.program, ctx.state.report.markets[market]};
+  w.begin_object();
+  write_fields(w, row, {F::symbol, F::category, F::reward_tier});
+  write_book(w, ctx, market);
+  write_fields(w, row,
+               {F::snapshots_observed, F::snapshots_unobserved, F::active_days, F::maker_volume_usd,
+                F::program_maker_volume_usd, F::pair_pool_usd});
   w.key("mms").begin_array();
   for (uint32_t i = 0; i < ctx.program.mms.size(); ++i)
     if (role.sees_mm(i)) write_mm_row(w, ctx, i, market);
@@ -90,24 +88,15 @@ void write_market(JsonWriter& w, const ViewContext& ctx, uint32_t market, const 
 }
 
 std::string markets_json(const ViewContext& ctx, const Role& role) {
-  JsonWriter w(false);
-  w.begin_object();
-  write_month_and_as_of(w, ctx);
-  w.key("markets").begin_array();
-  for (uint32_t m = 0; m < ctx.program.markets.size(); ++m) write_market(w, ctx, m, role);
-  w.end_array();
-  w.end_object();
-  return w.take();
+  return month_envelope(ctx, "markets", [&](JsonWriter& w) {
+    w.begin_array();
+    for (uint32_t m = 0; m < ctx.program.markets.size(); ++m) write_market(w, ctx, m, role);
+    w.end_array();
+  });
 }
 
 std::string market_json(const ViewContext& ctx, uint32_t market, const Role& role) {
-  JsonWriter w(false);
-  w.begin_object();
-  write_month_and_as_of(w, ctx);
-  w.key("market");
-  write_market(w, ctx, market, role);
-  w.end_object();
-  return w.take();
+  return month_envelope(ctx, "market", [&](JsonWriter& w) { write_market(w, ctx, market, role); });
 }
 
 }  // namespace mm::api

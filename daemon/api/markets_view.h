@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "daemon/api/role.h"
 #include "daemon/api/view_context.h"
@@ -21,6 +22,22 @@ struct MarketFigures {
 };
 MarketFigures market_figures(const Program& program, const PublishedState& state, uint32_t market);
 
+// The views' envelope: {"month", "as_of", "<key>": <what write_value writes>}.
+template <class WriteValue>
+std::string month_envelope(const ViewContext& ctx, std::string_view key, WriteValue&& write_value) {
+  JsonWriter w(false);
+  w.begin_object();
+  write_month_and_as_of(w, ctx);
+  w.key(key);
+  write_value(w);
+  w.end_object();
+  return w.take();
+}
+
+// "active_now": whether the MM was active at the last snapshot (null: unknown).
+void write_active_now(JsonWriter& w, const ViewContext& ctx, uint32_t mm, uint32_t market);
+
+// One market: the report's market row fields, the book, and the MM rows the role sees.
 void write_market(JsonWriter& w, const ViewContext& ctx, uint32_t market, const Role& role);
 std::string markets_json(const ViewContext& ctx, const Role& role);
 std::string market_json(const ViewContext& ctx, uint32_t market, const Role& role);

@@ -3,8 +3,9 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/report_rows.h"
 #include "core/scoring.h"
-#include "daemon/api/activity_tracker.h"
+#include "daemon/api/markets_view.h"
 
 namespace mm::api {
 
@@ -24,27 +25,21 @@ double volume_to_reach(double v, double total, double s) {
   return std::max(0.0, (s * total - v) / (1.0 - s));
 }
 
+// The report's fee tier fields in the view's order, with the applied fee and, in the full
+// standing, the next tier's threshold.
 void write_fee_tier(JsonWriter& w, const Program& p, const FeeTierStanding& f, bool compact) {
+  using F = FeeTierField;
   w.begin_object();
-  w.key("tier");
-  write_optional_string(w, f.tier);
+  write_fields(w, f, {F::tier});
   w.key("maker_fee_bps");
   const FeeTierSpec* applied = f.tier ? p.fee_tier(*f.tier) : nullptr;
   if (applied) write_number(w, applied->maker_fee_bps, 4);
   else w.null();
-  w.key("earned_tier");
-  write_optional_string(w, f.earned_tier);
-  w.key("fee_holiday").value(f.fee_holiday);
-  w.key("total_maker_share").fixed(f.total_maker_share);
-  w.key("adjusted_maker_share").fixed(f.adjusted_maker_share);
-  w.key("next_tier");
-  write_optional_string(w, f.next_tier);
-  w.key("share_to_next_tier").fixed(f.share_to_next_tier);
-  w.key("volume_to_next_tier_usd").fixed(f.volume_to_next_tier_usd, 2);
+  write_fields(w, f,
+               {F::earned_tier, F::fee_holiday, F::total_maker_share, F::adjusted_maker_share, F::next_tier,
+                F::share_to_next_tier, F::volume_to_next_tier_usd});
   if (!compact) {
-    w.key("has_markets").value(f.has_markets);
-    w.key("maker_volume_usd").usd(f.maker_volume_usd);
-    w.key("all_maker_volume_usd").usd(f.all_maker_volume_usd);
+    write_fields(w, f, {F::has_markets, F::maker_volume_usd, F::all_maker_volume_usd});
     const FeeTierSpec* next = f.next_tier ? p.fee_tier(*f.next_tier) : nullptr;
     w.key("next_tier_min_share");
     if (next) w.fixed(double(next->min_share) / kFraction);
@@ -53,58 +48,48 @@ void write_fee_tier(JsonWriter& w, const Program& p, const FeeTierStanding& f, b
   w.end_object();
 }
 
-void write_fee_tiers(JsonWriter& w, const Program& p, const MmResult& r, bool compact) {
-  w.key("fee_tiers").begin_object();
-  for (Category c : {Category::spot, Category::perp}) {
-    w.key(to_string(c));
-    write_fee_tier(w, p, r.fee[int(c)], compact);
-  }
-  w.end_object();
+void write_view_fee_tiers(JsonWriter& w, const Program& p, const MmResult& r, bool compact) {
+  write_fee_tiers(w, r, [&](JsonWriter& out, const FeeTierStanding& f) { write_fee_tier(out, p, f, compact); });
 }
 
-void write_standing_market(JsonWriter& w, const ViewContext& ctx, uint32_t mm, const MmMarketResult& e) {
-  const Program& p = ctx.program;
-  const MarketResult& market = ctx.state.report.markets[e.market];
-  w.begin_object();
-  w.key("symbol").value(p.markets[e.market].symbol);
-  w.key("category").value(to_string(p.markets[e.market].category));
-  w.key("pair_pool_usd").cents(market.pair_pool);
-  w.key("maker_volume_usd").usd(e.maker_volume_usd);
-  w.key("program_maker_volume_usd").usd(market.program_maker_volume_usd);
-  w.key("volume_score").fixed(e.volume_score);
-  w.key("liquidity_score").fixed(e.liquidity_score);
-  w.key("blended_score").fixed(e.blended_score);
-  w.key("uptime").fixed(e.uptime);
-  w.key("avg_size_usd").fixed(e.avg_size_usd, 2);
-  w.key("avg_spread_bps").fixed(e.avg_spread_bps);
-  w.key("liquidity_metric").fixed(e.liquidity_metric);
-  w.key("snapshots_active").value(e.snapshots_active);
-  w.key("snapshots_observed").value(e.snapshots_observed);
-  w.key("snapshots_unobserved").value(e.snapshots_unobserved);
-  w.key("eligible").value(e.eligible());
-  w.key("ineligible_reasons").begin_array();
-  for (const char* reason : e.ineligible_reasons) w.value(reason);
-  w.end_array();
-  w.key("reward_usd").cents(e.reward);
-  w.key("active_now");
-  const std::optional<bool> now = ctx.activity ? ctx.activity->active_now(mm, e.market) : std::nullopt;
-  if (now) w.value(*now);
-  else w.null();
-
-  // What is still missing to each per-market rule; 0 where the rule is met. Amounts are
-  // rounded up to the cent, so adding them is enough.
+// What is still missing to each per-market rule, under the names of the fields it is
+// missing from; 0 where the rule is met. Amounts are rounded up to the cent, so adding
+// them is enough.
+void write_missing(JsonWriter& w, const Program& p, const MmMarketResult& e, const MarketResult& market) {
+  using F = MmMarketField;
   const double min_size = double(p.min_avg_size_usd) / kFraction;
   const double min_score = double(p.min_volume_score) / kFraction;
   const bool size_short = has_reason(e, kReasonAvgSize), volume_short = has_reason(e, kReasonVolumeScore);
   w.key("missing").begin_object();
-  w.key("avg_size_usd");
+  w.key(field_name(F::avg_size_usd));
   write_usd_ceil(w, size_short ? std::max(min_size - e.avg_size_usd, 0.01) : 0.0);
-  w.key("volume_score").fixed(volume_short ? std::max(0.0, min_score - e.volume_score) : 0.0);
-  w.key("maker_volume_usd");
+  w.key(field_name(F::volume_score)).fixed(volume_short ? std::max(0.0, min_score - e.volume_score) : 0.0);
+  w.key(field_name(F::maker_volume_usd));
   const double volume = notional_to_double(e.maker_volume_usd);
   const double program_volume = notional_to_double(market.program_maker_volume_usd);
   write_usd_ceil(w, volume_short ? std::max(volume_to_reach(volume, program_volume, min_score), 0.01) : 0.0);
   w.end_object();
+}
+
+// The report's MM-market fields, with the market's category, pool and program volume
+// from its market row, then active_now and what is missing.
+void write_standing_market(JsonWriter& w, const ViewContext& ctx, uint32_t mm, const MmMarketResult& e) {
+  using F = MmMarketField;
+  using M = MarketField;
+  const MarketResult& market = ctx.state.report.markets[e.market];
+  const MmMarketRow row{ctx.program, e};
+  const MarketRow market_row{ctx.program, market};
+  w.begin_object();
+  write_fields(w, row, {F::symbol});
+  write_fields(w, market_row, {M::category, M::pair_pool_usd});
+  write_fields(w, row, {F::maker_volume_usd});
+  write_fields(w, market_row, {M::program_maker_volume_usd});
+  write_fields(w, row,
+               {F::volume_score, F::liquidity_score, F::blended_score, F::uptime, F::avg_size_usd, F::avg_spread_bps,
+                F::liquidity_metric, F::snapshots_active, F::snapshots_observed, F::snapshots_unobserved,
+                F::eligible, F::ineligible_reasons, F::reward_usd});
+  write_active_now(w, ctx, mm, e.market);
+  write_missing(w, ctx.program, e, market);
   w.end_object();
 }
 
@@ -152,11 +137,10 @@ std::string mm_standing_json(const ViewContext& ctx, uint32_t mm) {
 
   JsonWriter w(false);
   w.begin_object();
-  w.key("mm_id").value(p.mms[mm].id);
+  write_fields(w, MmRow{p, r}, {MmField::mm_id});
   write_month_and_as_of(w, ctx);
   w.key("final").value(ctx.state.report.final);
-  w.key("total_reward_usd").cents(r.total_reward);
-  w.key("meets_min_allocation").value(r.meets_min_allocation);
+  write_fields(w, MmRow{p, r}, {MmField::total_reward_usd, MmField::meets_min_allocation});
   w.key("min_allocation_usd").cents(min_allocation_cents(p));
   w.key("reward_before_min_allocation_usd").fixed(r.meets_min_allocation ? r.total_reward_exact : before_min, 2);
   w.key("missing_to_min_allocation_usd");
@@ -169,7 +153,7 @@ std::string mm_standing_json(const ViewContext& ctx, uint32_t mm) {
   w.key("markets").begin_array();
   for (const MmMarketResult& e : r.markets) write_standing_market(w, ctx, mm, e);
   w.end_array();
-  write_fee_tiers(w, p, r, false);
+  write_view_fee_tiers(w, p, r, false);
   w.end_object();
   return w.take();
 }
@@ -178,29 +162,24 @@ void write_mm_summary(JsonWriter& w, const ViewContext& ctx, uint32_t mm) {
   const MmResult& r = ctx.state.report.mms[mm];
   const MmFigures f = mm_figures(ctx.state.report, mm);
   w.begin_object();
-  w.key("mm_id").value(ctx.program.mms[mm].id);
-  w.key("total_reward_usd").cents(r.total_reward);
-  w.key("meets_min_allocation").value(r.meets_min_allocation);
+  write_fields(w, MmRow{ctx.program, r}, {MmField::mm_id, MmField::total_reward_usd, MmField::meets_min_allocation});
   w.key("volume_share");
   write_optional(w, f.volume_share, 9);
   w.key("uptime");
   write_optional(w, f.uptime, 9);
   w.key("avg_spread_bps");
   write_optional(w, f.avg_spread_bps, 4);
-  write_fee_tiers(w, ctx.program, r, true);
+  write_view_fee_tiers(w, ctx.program, r, true);
   w.end_object();
 }
 
 std::string mm_list_json(const ViewContext& ctx, const Role& role) {
-  JsonWriter w(false);
-  w.begin_object();
-  write_month_and_as_of(w, ctx);
-  w.key("mms").begin_array();
-  for (uint32_t i = 0; i < ctx.program.mms.size(); ++i)
-    if (role.sees_mm(i)) write_mm_summary(w, ctx, i);
-  w.end_array();
-  w.end_object();
-  return w.take();
+  return month_envelope(ctx, "mms", [&](JsonWriter& w) {
+    w.begin_array();
+    for (uint32_t i = 0; i < ctx.program.mms.size(); ++i)
+      if (role.sees_mm(i)) write_mm_summary(w, ctx, i);
+    w.end_array();
+  });
 }
 
 }  // namespace mm::api

@@ -327,3 +327,38 @@ TEST_CASE("report CSV: a header and one row per MM x market", "[scoring][report]
   CHECK(contains(split(lines[2], ',')[c_reasons], "avg_size_below_min"));
   CHECK(contains(split(lines[9], ',')[c_reasons], "below_min_allocation"));  // gamma, BTC
 }
+
+TEST_CASE("report CSV: its columns are the JSON's MM-market keys, with the same printed values", "[scoring][report]") {
+  ReportCase rc;
+  const Report r = rc.f.run();
+  const Json j = parse_json(report_json(rc.f.p, r));
+  std::vector<std::string> lines = split(report_csv(rc.f.p, r), '\n');
+  if (!lines.empty() && lines.back().empty()) lines.pop_back();
+  const std::vector<std::string> header = split(lines[0], ',');
+  // mm_id, then every key of a report MM-market row, in the report's order.
+  const Json& first = j["mms"][0]["markets"][0];
+  REQUIRE(header.size() == 1 + first.members.size());
+  CHECK(header[0] == "mm_id");
+  for (size_t c = 0; c < first.members.size(); ++c) CHECK(header[1 + c] == first.members[c].first);
+
+  size_t line = 1;
+  for (const Json& mm : j["mms"].items)
+    for (const Json& e : mm["markets"].items) {
+      REQUIRE(line < lines.size());
+      const std::vector<std::string> row = split(lines[line++], ',');
+      REQUIRE(row.size() == header.size());
+      CHECK(row[0] == mm["mm_id"].str());
+      for (size_t c = 1; c < header.size(); ++c) {
+        const Json& v = e[header[c]];
+        std::string printed = v.text;
+        if (v.type == Json::bool_t) printed = v.b ? "true" : "false";
+        if (v.type == Json::array_t) {
+          printed.clear();
+          for (const Json& s : v.items) printed += (printed.empty() ? "" : ";") + s.str();
+        }
+        INFO(mm["mm_id"].str() << " " << e["symbol"].str() << " column " << header[c]);
+        CHECK(row[c] == printed);
+      }
+    }
+  CHECK(line == lines.size());
+}

@@ -1,6 +1,9 @@
 // The views on a hand-built state (api_fixture.cpp): exact figures, scoping, health.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
+#include "core/report_format.h"
 #include "daemon/api/activity_tracker.h"
 #include "daemon/api/health_view.h"
 #include "daemon/api/history.h"
@@ -326,4 +329,77 @@ TEST_CASE("static files: exact lookup only, / is /index.html") {
   for (const char* bad : {"", "index.html", "/../index.html", "/./index.html/..", "//index.html", "/\\index.html",
                           "/index.html?x=1", "/INDEX.HTML"})
     CHECK_FALSE(mm::api::find_static_file(bad).has_value());
+}
+
+namespace {
+
+// Printed forms compared exactly: same type, same text, same elements, same members.
+bool same_json(const Json& a, const Json& b) {
+  if (a.type != b.type || a.b != b.b || a.text != b.text) return false;
+  if (a.items.size() != b.items.size() || a.members.size() != b.members.size()) return false;
+  for (size_t i = 0; i < a.items.size(); ++i)
+    if (!same_json(a.items[i], b.items[i])) return false;
+  for (size_t i = 0; i < a.members.size(); ++i)
+    if (a.members[i].first != b.members[i].first || !same_json(a.members[i].second, b.members[i].second))
+      return false;
+  return true;
+}
+
+// Every key of `view` that the report object `report` also has (but `skip`) prints the
+// same value; returns how many keys they share.
+size_t check_agrees(const Json& view, const Json& report, const std::string& where,
+                    std::initializer_list<std::string_view> skip = {}) {
+  size_t shared = 0;
+  for (const auto& [key, value] : view.members) {
+    if (!report.has(key) || std::find(skip.begin(), skip.end(), key) != skip.end()) continue;
+    ++shared;
+    INFO(where << " key " << key);
+    CHECK(same_json(value, report[key]));
+  }
+  return shared;
+}
+
+}  // namespace
+
+TEST_CASE("API views and report agree on every key the rows share") {
+  const Program p = make_program();
+  const auto s = make_state(p, kPublished);
+  ViewContext ctx{p, *s};
+  ctx.now = kPublished;
+  const Json report = parse_json(mm::report_json(p, s->report));
+  const Json markets = parse_json(mm::api::markets_json(ctx, kOps));
+  const Json list = parse_json(mm::api::mm_list_json(ctx, kOps));
+  REQUIRE(report["mms"].size() == p.mms.size());
+  REQUIRE(report["markets"].size() == p.markets.size());
+
+  for (uint32_t m = 0; m < p.markets.size(); ++m) {
+    const std::string symbol = p.markets[m].symbol;
+    // symbol, category, reward_tier, snapshots_(un)observed, active_days, both volumes, pair_pool_usd
+    CHECK(check_agrees(markets["markets"][m], report["markets"][m], symbol) == 9);
+  }
+  for (uint32_t i = 0; i < p.mms.size(); ++i) {
+    const std::string id = p.mms[i].id;
+    const Json& rep_mm = report["mms"][i];
+    const Json standing = parse_json(mm::api::mm_standing_json(ctx, i));
+    // mm_id, total_reward_usd, meets_min_allocation (fee_tiers: each tier below)
+    CHECK(check_agrees(list["mms"][i], rep_mm, id, {"fee_tiers"}) == 3);
+    for (const char* cat : {"spot", "perp"}) {
+      const std::string where = id + " fee_tiers." + cat;
+      const Json& rep_tier = rep_mm["fee_tiers"][cat];
+      CHECK(check_agrees(standing["fee_tiers"][cat], rep_tier, where) == 10);  // every report field
+      CHECK(check_agrees(list["mms"][i]["fee_tiers"][cat], rep_tier, where + " (compact)") == 8);
+    }
+    for (uint32_t m = 0; m < p.markets.size(); ++m) {
+      const std::string where = id + " " + p.markets[m].symbol;
+      const Json& rep_row = rep_mm["markets"][m];
+      const Json& view_row = standing["markets"][m];
+      CHECK(check_agrees(view_row, rep_row, where) == 15);  // all but snapshots_anomalous
+      for (const char* key : {"category", "pair_pool_usd", "program_maker_volume_usd"}) {
+        INFO(where << " key " << key);
+        CHECK(same_json(view_row[key], report["markets"][m][key]));
+      }
+      const Json& market_row = by_key(markets["markets"][m]["mms"], "mm_id", id);
+      CHECK(check_agrees(market_row, rep_row, where + " (markets)") == 10);
+    }
+  }
 }
