@@ -147,17 +147,22 @@ void Engine::on_connection(const Source& s, const ConnectionEvent& e) {
 
 // ---- volume ---------------------------------------------------------------------------
 
-void Engine::credit_mm(uint16_t mm, uint32_t market, uint64_t trade_id, u128 n) {
-  switch (dedup_[market].mark(trade_id, 1)) {
+bool Engine::first_sighting(uint32_t market, uint64_t trade_id, unsigned kind, uint64_t& duplicates) {
+  switch (dedup_[market].mark(trade_id, kind)) {
     case TradeDedup::Mark::duplicate:
-      ++counters_.fills_duplicate;
-      return;
+      ++duplicates;
+      return false;
     case TradeDedup::Mark::out_of_window:
       ++counters_.dedup_out_of_window;
-      break;
+      return true;
     case TradeDedup::Mark::first:
-      break;
+      return true;
   }
+  return true;
+}
+
+void Engine::credit_mm(uint16_t mm, uint32_t market, uint64_t trade_id, u128 n) {
+  if (!first_sighting(market, trade_id, 1, counters_.fills_duplicate)) return;
   MmMarketMonth& c = month_.cell(mm, market);
   c.maker_volume += n;
   ++c.fills;
@@ -169,16 +174,7 @@ void Engine::on_trade(const TradeEvent& e) {
   auto& first = month_.first_trade_seen[e.market];
   if (spec.is_new && !first) first = e.engine_time;
 
-  switch (dedup_[e.market].mark(e.trade_id, 0)) {
-    case TradeDedup::Mark::duplicate:
-      ++counters_.trades_duplicate;
-      return;
-    case TradeDedup::Mark::out_of_window:
-      ++counters_.dedup_out_of_window;
-      break;
-    case TradeDedup::Mark::first:
-      break;
-  }
+  if (!first_sighting(e.market, e.trade_id, 0, counters_.trades_duplicate)) return;
   const u128 n = notional(e.price, e.qty);
   MarketMonth& mk = month_.markets[e.market];
   mk.maker_volume += n;

@@ -128,6 +128,9 @@ class Engine {
   void on_open_orders(const Source& s, const OpenOrdersEvent& e);
   void on_connection(const Source& s, const ConnectionEvent& e);
   void on_tick(const TickEvent& e);
+  // First time this (market, trade id) is seen for `kind` (0 public trade, 1 MM fill)?
+  // A repeat counts in `duplicates`; an id below the window counts as out of window.
+  bool first_sighting(uint32_t market, uint64_t trade_id, unsigned kind, uint64_t& duplicates);
   void credit_mm(uint16_t mm, uint32_t market, uint64_t trade_id, u128 notional);
 
   const Program& program_;
