@@ -199,11 +199,8 @@ void EngineLoop::run(const std::atomic<bool>& stop) {
 
 Result<std::string> EngineLoop::write_running_report() {
   if (!engine_.started()) return make_error("no record processed yet: nothing to report");
-  std::string error;
-  std::string path = write_report_files(options_.report_dir, program_, score_month(program_, engine_.month(), false),
-                                        false, error, ReplaceReport::unless_final);
-  if (path.empty()) return make_error(std::move(error));
-  return path;
+  return write_report_files(options_.report_dir, program_, score_month(program_, engine_.month(), false), false,
+                            ReplaceReport::unless_final);
 }
 
 void EngineLoop::publish_now() {
@@ -265,10 +262,9 @@ void EngineLoop::month_closed(const MonthState& state) {
                                           (report_file_stem(report) + ".json")).string())) {
     return;
   }
-  std::string error;
-  const std::string path = write_report_files(options_.report_dir, program_, report, false, error);
-  if (path.empty()) spdlog::error("final report for {}: {}", state.month.to_string(), error);
-  else spdlog::info("month {} closed: final report {}", state.month.to_string(), path);
+  const auto path = write_report_files(options_.report_dir, program_, report, false);
+  if (!path) spdlog::error("final report for {}: {}", state.month.to_string(), path.message());
+  else spdlog::info("month {} closed: final report {}", state.month.to_string(), *path);
 }
 
 void EngineLoop::book_needs_seed(uint32_t market) {

@@ -100,14 +100,10 @@ Result<> LiveDaemon::start_api() {
   sources.published = &published_;
   sources.client = &parts_->client.stats();
   sources.processed_records = [this] { return parts_->loop.processed(); };
-  sources.write_snapshot = [this](std::string& error) -> std::string {
-    auto r = write_snapshot();
-    if (!r) error = r.message();
-    return r ? *r : std::string();
-  };
+  sources.write_snapshot = [this] { return write_snapshot(); };
+  sources.clock = options_.clock;
   parts_->api = std::make_unique<api::ApiServer>(*options_.api, std::move(sources));
-  if (std::string error; !parts_->api->start(error)) return make_error(error);
-  return {};
+  return parts_->api->start();
 }
 
 void LiveDaemon::start_threads() {
@@ -151,11 +147,7 @@ Result<std::string> LiveDaemon::write_snapshot() const {
     if (s.started) report = s.report;
   });
   if (!report) return make_error("no record processed yet: nothing to report");
-  std::string error;
-  std::string path = write_report_files(options_.engine.report_dir, program_, *report, false, error,
-                                        ReplaceReport::unless_final);
-  if (path.empty()) return make_error(std::move(error));
-  return path;
+  return write_report_files(options_.engine.report_dir, program_, *report, false, ReplaceReport::unless_final);
 }
 
 uint64_t LiveDaemon::processed() const { return parts_ ? parts_->loop.processed() : 0; }
@@ -169,7 +161,7 @@ void LiveDaemon::request_latency_reset() {
   if (parts_) parts_->loop.request_latency_reset();
 }
 void LiveDaemon::reload_tokens() {
-  if (std::string error; parts_ && parts_->api) parts_->api->reload_tokens(error);  // logs the outcome itself
+  if (parts_ && parts_->api) (void)parts_->api->reload_tokens();  // logs the outcome itself
 }
 Engine& LiveDaemon::engine() { return parts_->loop.engine(); }
 

@@ -38,8 +38,8 @@ struct LiveDaemonOptions {
   EngineLoopOptions engine;                // publish interval, report dir, spin, CPU
   std::optional<api::ApiOptions> api;      // none: no API server
   std::shared_ptr<sim::SimServer> simulator;  // demo: a started in-process exchange, stopped last
-  // The one wall clock of the assembly: start() hands it to the client, the journal,
-  // the engine loop and the API (their own `clock` fields are overwritten).
+  // The one wall clock of the assembly, handed to the client, the journal, the engine
+  // loop and the API (their own `clock` fields are overwritten).
   const Clock* clock = &system_clock();
 };
 

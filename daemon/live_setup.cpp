@@ -96,7 +96,7 @@ Result<> load_accounts(const Settings& settings, ClientOptions& c) {
 }
 
 // [simulator] enabled: the in-process exchange, started, with the accounts' public keys.
-Result<std::shared_ptr<sim::SimServer>> start_simulator(const Settings& settings, ClientOptions& c) {
+Result<std::shared_ptr<sim::SimServer>> start_simulator(const Settings& settings, ClientOptions& c, const Clock* clock) {
   if (settings.simulator.tls)
     return make_error("[simulator] tls: the built-in simulator serves ws:// only; for wss:// run "
                       "`mmscore simulate --tls-cert C --tls-key K` and point [feed] at it");
@@ -106,8 +106,9 @@ Result<std::shared_ptr<sim::SimServer>> start_simulator(const Settings& settings
   so.exchange = simulated_exchange(settings);
   for (uint32_t flat = 0; flat < c.accounts.size(); ++flat) so.keys.push_back({flat, c.accounts[flat].key.api_key});
   so.faults = settings.simulator.faults;
+  so.clock = clock;  // the exchange and the daemon read one clock
   auto simulator = std::make_shared<sim::SimServer>(std::move(so));
-  if (std::string error; !simulator->start(error)) return make_error("simulator: " + error);
+  if (auto started = simulator->start(); !started) return make_error("simulator: " + started.message());
   c.ws_url = simulator->ws_url();
   c.rest_url = simulator->rest_url();
   spdlog::info("simulator listening on {}", c.ws_url);
@@ -121,7 +122,7 @@ Result<LiveDaemonOptions> live_daemon_options(const Settings& settings) {
   o.client = client_options(settings);
   if (auto r = load_accounts(settings, o.client); !r) return r.error();
   if (settings.simulator.enabled) {
-    auto simulator = start_simulator(settings, o.client);
+    auto simulator = start_simulator(settings, o.client, o.clock);
     if (!simulator) return simulator.error();
     o.simulator = std::move(*simulator);
   }

@@ -27,14 +27,13 @@ class ReportWriter : public EngineObserver {
   ReportWriter(const Program& p, std::string dir, bool csv) : program_(p), dir_(std::move(dir)), csv_(csv) {}
   void month_closed(const MonthState& state) override { write(score_month(program_, state, true)); }
   void write(const Report& r) {
-    std::string error;
-    const std::string path = write_report_files(dir_, program_, r, csv_, error);
-    if (path.empty()) {
-      spdlog::error("{}", error);
+    const auto path = write_report_files(dir_, program_, r, csv_);
+    if (!path) {
+      spdlog::error("{}", path.message());
       failed_ = true;
       return;
     }
-    spdlog::info("wrote {} ({}, {} records, {} refused)", path, r.final ? "final" : "running", r.input.records,
+    spdlog::info("wrote {} ({}, {} records, {} refused)", *path, r.final ? "final" : "running", r.input.records,
                  r.input.rejected);
   }
   bool failed() const { return failed_; }
@@ -52,8 +51,7 @@ Result<> check_inputs(const std::vector<std::string>& journals, const std::strin
     JournalReader probe;
     if (auto opened = probe.open(j); !opened) return opened;
   }
-  if (std::string error; !ensure_directory(out_dir, error)) return make_error(error);
-  return {};
+  return ensure_directory(out_dir);
 }
 
 void log_progress(const ReplayProgress& p) {

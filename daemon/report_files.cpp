@@ -15,34 +15,28 @@
 
 namespace mm {
 
-bool ensure_directory(const std::string& dir, std::string& error) {
+Result<> ensure_directory(const std::string& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
-  if (ec) {
-    error = dir + ": cannot create directory: " + ec.message();
-    return false;
-  }
-  return true;
+  if (ec) return make_error(dir + ": cannot create directory: " + ec.message());
+  return {};
 }
 
-bool write_file_atomic(const std::string& path, const std::string& content, std::string& error) {
+Result<> write_file_atomic(const std::string& path, const std::string& content) {
   // A temp name of its own per write: two threads writing one path never share it.
   static std::atomic<uint64_t> writes{0};
   const std::string tmp = path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(++writes);
   FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (!f) {
-    error = tmp + ": " + std::strerror(errno);
-    return false;
-  }
+  if (!f) return make_error(tmp + ": " + std::strerror(errno));
   const bool ok = std::fwrite(content.data(), 1, content.size(), f) == content.size() && std::fflush(f) == 0;
   const int saved = errno;
   std::fclose(f);
   if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    error = path + ": " + std::strerror(ok ? errno : saved);
+    const int failed = ok ? errno : saved;
     std::remove(tmp.c_str());
-    return false;
+    return make_error(path + ": " + std::strerror(failed));
   }
-  return true;
+  return {};
 }
 
 namespace {
@@ -72,19 +66,19 @@ bool is_final_report_file(const std::string& path) {
   return final && *final;
 }
 
-std::string write_report_files(const std::string& dir, const Program& program, const Report& report, bool csv,
-                               std::string& error, ReplaceReport replace) {
-  if (!ensure_directory(dir, error)) return {};
+Result<std::string> write_report_files(const std::string& dir, const Program& program, const Report& report, bool csv,
+                                       ReplaceReport replace) {
+  if (auto made = ensure_directory(dir); !made) return made.error();
   const std::string stem = (std::filesystem::path(dir) / report_file_stem(report)).string();
   // Check and write as one step against the other writers of this process.
   static std::mutex writing;
   std::lock_guard lock(writing);
-  if (replace == ReplaceReport::unless_final && !report.final && is_final_report_file(stem + ".json")) {
-    error = stem + ".json: the month is closed; its final report is kept";
-    return {};
+  if (replace == ReplaceReport::unless_final && !report.final && is_final_report_file(stem + ".json"))
+    return make_error(stem + ".json: the month is closed; its final report is kept");
+  if (auto written = write_file_atomic(stem + ".json", report_json(program, report)); !written) return written.error();
+  if (csv) {
+    if (auto written = write_file_atomic(stem + ".csv", report_csv(program, report)); !written) return written.error();
   }
-  if (!write_file_atomic(stem + ".json", report_json(program, report), error)) return {};
-  if (csv && !write_file_atomic(stem + ".csv", report_csv(program, report), error)) return {};
   return stem + ".json";
 }
 

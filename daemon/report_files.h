@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/program.h"
+#include "core/result.h"
 #include "core/scoring.h"
 
 namespace mm {
@@ -13,12 +14,11 @@ namespace mm {
 // report must never replace a final one.
 enum class ReplaceReport { always, unless_final };
 
-// Writes DIR/report-YYYY-MM.json (and .csv when asked). Returns the JSON path, or an
-// error message through `error` (and an empty path).
-std::string write_report_files(const std::string& dir, const Program& program, const Report& report, bool csv,
-                               std::string& error, ReplaceReport replace = ReplaceReport::always);
-bool ensure_directory(const std::string& dir, std::string& error);
-bool write_file_atomic(const std::string& path, const std::string& content, std::string& error);
+// Writes DIR/report-YYYY-MM.json (and .csv when asked). Returns the JSON path.
+Result<std::string> write_report_files(const std::string& dir, const Program& program, const Report& report, bool csv,
+                                       ReplaceReport replace = ReplaceReport::always);
+Result<> ensure_directory(const std::string& dir);
+Result<> write_file_atomic(const std::string& path, const std::string& content);
 // Whether PATH holds a report with "final": true (false when absent or unreadable).
 bool is_final_report_file(const std::string& path);
 

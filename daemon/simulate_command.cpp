@@ -115,13 +115,15 @@ int simulate_command(int argc, char** argv) {
   if (!args) return usage_error(args.message());
   const ShutdownSignals signals;  // before the server's threads start
   sim::SimServer server(std::move(args->server));
-  if (std::string error; !server.start(error)) {
-    std::fprintf(stderr, "mmscore simulate: %s\n", error.c_str());
+  if (auto started = server.start(); !started) {
+    std::fprintf(stderr, "mmscore simulate: %s\n", started.message().c_str());
     return kExitUsage;
   }
   std::printf("listening %s %s\n", server.ws_url().c_str(), server.rest_url().c_str());
   std::fflush(stdout);
-  signals.wait({.duration = TimeUs(args->duration * double(kUsPerSecond))});
+  ShutdownSignals::WaitOptions until;
+  until.duration = TimeUs(args->duration * double(kUsPerSecond));
+  signals.wait(until);
   server.stop();
   return kExitOk;
 }

@@ -18,7 +18,7 @@ enum class InboundKind : uint8_t {
 };
 
 struct Inbound {
-  TimeUs ts = 0;    // receive time, µs since the epoch (CLOCK_REALTIME)
+  TimeUs ts = 0;    // receive time, µs since the epoch (the Clock, core/clock.h)
   Source source;    // market (public stream), mm (private stream), rest, mm_rest
   InboundKind kind = InboundKind::frame;
   std::string_view path;     // rest: "/api/v1/depth?symbol=SOL_USDC", "/api/v1/orders"
@@ -34,7 +34,5 @@ class InboundSink {
   virtual ~InboundSink() = default;
   virtual bool push(const Inbound& message) = 0;
 };
-
-TimeUs realtime_now_us();
 
 }  // namespace mm

@@ -295,14 +295,13 @@ ApiResponse ApiCore::metrics_response() {
 
 ApiResponse ApiCore::snapshot_response() {
   if (!sources_.write_snapshot) return unavailable("snapshots are not available in this process");
-  std::string error;
-  const std::string path = sources_.write_snapshot(error);
-  if (path.empty()) {
-    spdlog::warn("api: snapshot not written: {}", error);
-    return error_response(500, error.empty() ? "the report could not be written" : error);
+  const Result<std::string> path = sources_.write_snapshot();
+  if (!path) {
+    spdlog::warn("api: snapshot not written: {}", path.message());
+    return error_response(500, path.message().empty() ? "the report could not be written" : path.message());
   }
   JsonWriter w(false);
-  w.begin_object().key("path").value(path).end_object();
+  w.begin_object().key("path").value(*path).end_object();
   return json_response(201, w.take());
 }
 

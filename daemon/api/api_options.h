@@ -8,6 +8,7 @@
 
 #include "config/config.h"
 #include "core/clock.h"
+#include "core/result.h"
 #include "core/program.h"
 #include "daemon/api/history.h"
 #include "daemon/published_state.h"
@@ -46,8 +47,8 @@ struct ApiSources {
   const Program* program = nullptr;                         // required
   const RcuCell<PublishedState>* published = nullptr;       // required
   const ClientStats* client = nullptr;                      // may be null (no exchange client)
-  // POST /v1/snapshots: writes the running report, returns its path ("" + error on failure).
-  std::function<std::string(std::string& error)> write_snapshot{};
+  // POST /v1/snapshots: writes the running report, returns its path.
+  std::function<Result<std::string>()> write_snapshot{};
   // Records the engine loop processed (health, metrics); null: the published counters.
   std::function<uint64_t()> processed_records{};
   // Every wall-clock read of the API (health staleness, engine lag, stream and history

@@ -73,9 +73,10 @@ struct ApiServer::Impl {
   // Loads the tokens and binds the listener (nothing runs yet).
   Result<> listen() {
     const std::string& listen = core.options().listen;
-    uint16_t wanted = 0;
-    if (!net::parse_listen_address(listen, host, wanted))
-      return make_error("api: listen address \"" + listen + "\" is not HOST:PORT");
+    const auto address_text = net::parse_listen_address(listen);
+    if (!address_text) return make_error("api: listen address \"" + listen + "\" is not HOST:PORT");
+    host = address_text->host;
+    const uint16_t wanted = address_text->port;
     if (Result<> loaded = core.load_tokens(); !loaded) return make_error("api: " + loaded.message());
     error_code ec;
     const asio::ip::address address = asio::ip::make_address(host, ec);
@@ -121,14 +122,10 @@ ApiServer::ApiServer(ApiOptions options, ApiSources sources)
 
 ApiServer::~ApiServer() { stop(); }
 
-bool ApiServer::start(std::string& error) {
+Result<> ApiServer::start() {
   Impl& s = *impl_;
-  if (s.running) return true;
-  const Result<> listening = s.listen();
-  if (!listening) {
-    error = listening.message();
-    return false;
-  }
+  if (s.running) return {};
+  if (Result<> listening = s.listen(); !listening) return listening;
   s.work.emplace(s.io.get_executor());
   s.accept();
   s.schedule_tick();
@@ -138,21 +135,20 @@ bool ApiServer::start(std::string& error) {
     s.run();
   });
   spdlog::info("api: listening on {}:{}; {}", s.host, s.port, s.core.token_summary());
-  return true;
+  return {};
 }
 
 uint16_t ApiServer::port() const { return impl_->port; }
 
-bool ApiServer::reload_tokens(std::string& error) {
+Result<> ApiServer::reload_tokens() {
   Impl& s = *impl_;
   if (Result<> loaded = s.core.load_tokens(); !loaded) {
-    error = loaded.message();
-    spdlog::error("api: token reload failed, keeping the previous tokens: {}", error);
-    return false;
+    spdlog::error("api: token reload failed, keeping the previous tokens: {}", loaded.message());
+    return loaded;
   }
   spdlog::info("api: tokens reloaded: {}", s.core.token_summary());
   if (s.running) asio::post(s.io, [&s] { s.core.revalidate_streams(); });
-  return true;
+  return {};
 }
 
 void ApiServer::stop() {

@@ -3,8 +3,8 @@
 // the engine publishes (RcuCell) and never calls into the engine.
 //
 //   ApiServer api(api_options(settings.api), {&program, &published, &client.stats(), write_snapshot, processed});
-//   if (!api.start(error)) ...;   // binds, loads tokens, starts the thread
-//   api.reload_tokens(error);     // on SIGHUP
+//   if (auto started = api.start(); !started) ...;   // binds, loads tokens, starts the thread
+//   api.reload_tokens();                            // on SIGHUP
 //   api.stop();                   // before `published` and the sources go away
 #pragma once
 
@@ -25,13 +25,13 @@ class ApiServer {
   ApiServer& operator=(const ApiServer&) = delete;
 
   // Loads the tokens, binds `listen` (port 0: any free port) and starts the server
-  // thread. False with a message on failure; then nothing runs.
-  bool start(std::string& error);
+  // thread. An error on failure; then nothing runs.
+  Result<> start();
   uint16_t port() const;  // the bound port, after start()
 
   // Re-reads the token file (SIGHUP). On error the previous tokens stay, the error is
   // logged and returned. Streams whose token is gone are closed. Any thread.
-  bool reload_tokens(std::string& error);
+  Result<> reload_tokens();
 
   // Closes the listener and every connection, then joins the thread (at most ~2 s).
   void stop();

@@ -42,15 +42,14 @@ struct ExchangeClient::Impl : std::enable_shared_from_this<Impl> {
 
   // Builds the connections; false (logged) when the options cannot work.
   bool build() {
-    std::string error;
-    const std::optional<Url> ws = net::parse_url(options.ws_url, &error);
+    const Result<Url> ws = net::parse_url(options.ws_url);
     if (!ws || !ws->websocket) {
-      spdlog::error("feed: ws_url '{}': {}", options.ws_url, ws ? "not a ws:// or wss:// URL" : error);
+      spdlog::error("feed: ws_url '{}': {}", options.ws_url, ws ? "not a ws:// or wss:// URL" : ws.message());
       return false;
     }
-    const std::optional<Url> rest = net::parse_url(options.rest_url, &error);
+    const Result<Url> rest = net::parse_url(options.rest_url);
     if (!rest || rest->websocket) {
-      spdlog::error("feed: rest_url '{}': {}", options.rest_url, rest ? "not an http:// or https:// URL" : error);
+      spdlog::error("feed: rest_url '{}': {}", options.rest_url, rest ? "not an http:// or https:// URL" : rest.message());
       return false;
     }
     for (const std::string& s : options.symbols)
@@ -178,12 +177,11 @@ struct ExchangeClient::Impl : std::enable_shared_from_this<Impl> {
 };
 
 Result<> check_client_options(const ClientOptions& o) {
-  std::string error;
-  const std::optional<Url> ws = net::parse_url(o.ws_url, &error);
-  if (!ws) return make_error("ws_url: " + error);
+  const Result<Url> ws = net::parse_url(o.ws_url);
+  if (!ws) return make_error("ws_url: " + ws.message());
   if (!ws->websocket) return make_error("ws_url: not a ws:// or wss:// URL");
-  const std::optional<Url> rest = net::parse_url(o.rest_url, &error);
-  if (!rest) return make_error("rest_url: " + error);
+  const Result<Url> rest = net::parse_url(o.rest_url);
+  if (!rest) return make_error("rest_url: " + rest.message());
   if (rest->websocket) return make_error("rest_url: not an http:// or https:// URL");
   if (ws->tls || rest->tls) {
     if (auto tls = net::make_client_tls_context(o.ca_file); !tls) return make_error("ca_file: " + tls.message());

@@ -13,10 +13,6 @@
 namespace mm::net {
 namespace {
 
-std::optional<Url> fail(std::string* error, std::string message) {
-  if (error) *error = std::move(message);
-  return std::nullopt;
-}
 
 bool is_default_port(const Url& u) { return u.port == (u.tls ? "443" : "80"); }
 
@@ -25,26 +21,28 @@ const boost::urls::encoding_opts kNoPlusAsSpace{false, false, false};
 
 }  // namespace
 
-bool parse_listen_address(std::string_view s, std::string& host, uint16_t& port) {
+Result<ListenAddress> parse_listen_address(std::string_view s) {
+  const Error not_host_port = make_error("listen address '" + std::string(s) + "' is not HOST:PORT");
+  ListenAddress out;
   std::string_view port_text;
   if (s.starts_with("[")) {  // [IPv6]:PORT
     const size_t close = s.find("]:");
-    if (close == std::string_view::npos) return false;
-    host = std::string(s.substr(1, close - 1));
+    if (close == std::string_view::npos) return not_host_port;
+    out.host = std::string(s.substr(1, close - 1));
     port_text = s.substr(close + 2);
   } else {
     const size_t colon = s.rfind(':');
-    if (colon == std::string_view::npos || s.find(':') != colon) return false;
-    host = std::string(s.substr(0, colon));
+    if (colon == std::string_view::npos || s.find(':') != colon) return not_host_port;
+    out.host = std::string(s.substr(0, colon));
     port_text = s.substr(colon + 1);
   }
   unsigned value = 0;
   const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), value);
-  if (host.empty() || port_text.empty() || ec != std::errc() || end != port_text.data() + port_text.size() ||
+  if (out.host.empty() || port_text.empty() || ec != std::errc() || end != port_text.data() + port_text.size() ||
       value > 65535)
-    return false;
-  port = uint16_t(value);
-  return true;
+    return not_host_port;
+  out.port = uint16_t(value);
+  return out;
 }
 
 Target split_target(std::string_view target) {
@@ -92,19 +90,11 @@ Result<std::string> percent_decoded(std::string_view in) {
   return escaped->decode(kNoPlusAsSpace);
 }
 
-bool percent_decode(std::string_view in, std::string& out) {
-  Result<std::string> decoded = percent_decoded(in);
-  out = decoded ? std::move(*decoded) : std::string();
-  return decoded.ok();
-}
-
-bool parse_query(std::string_view query, std::vector<std::pair<std::string, std::string>>& out) {
-  out.clear();
-  Result<QueryParams> params = QueryParams::parse(query);
-  if (!params) return false;
-  for (const QueryParam& p : params->items())
-    if (!p.key.empty() || p.has_value) out.emplace_back(p.key, p.value);  // "a&&b": no empty items
-  return true;
+std::vector<std::pair<std::string, std::string>> QueryParams::pairs() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const QueryParam& p : items_)
+    if (!p.key.empty() || p.has_value) out.emplace_back(p.key, p.value);
+  return out;
 }
 
 std::string Url::host_header() const {
@@ -119,16 +109,16 @@ bool Url::host_is_ip() const {
   return inet_pton(AF_INET, host.c_str(), buffer) == 1 || inet_pton(AF_INET6, host.c_str(), buffer) == 1;
 }
 
-std::optional<Url> parse_url(std::string_view text, std::string* error) {
+Result<Url> parse_url(std::string_view text) {
   Url u;
   const size_t scheme_end = text.find("://");
-  if (scheme_end == std::string_view::npos) return fail(error, "missing scheme in URL '" + std::string(text) + "'");
+  if (scheme_end == std::string_view::npos) return make_error("missing scheme in URL '" + std::string(text) + "'");
   std::string scheme(text.substr(0, scheme_end));
   std::transform(scheme.begin(), scheme.end(), scheme.begin(), [](unsigned char c) { return std::tolower(c); });
   if (scheme == "ws" || scheme == "wss")
     u.websocket = true;
   else if (scheme != "http" && scheme != "https")
-    return fail(error, "unsupported scheme '" + scheme + "' (ws, wss, http, https)");
+    return make_error("unsupported scheme '" + scheme + "' (ws, wss, http, https)");
   u.tls = scheme == "wss" || scheme == "https";
 
   std::string_view rest = text.substr(scheme_end + 3);
@@ -136,16 +126,16 @@ std::optional<Url> parse_url(std::string_view text, std::string* error) {
   std::string_view authority = rest.substr(0, path_start);
   u.path = path_start == std::string_view::npos ? "/" : std::string(rest.substr(path_start));
   if (u.path.front() == '?') u.path.insert(0, "/");
-  if (authority.find('@') != std::string_view::npos) return fail(error, "credentials in URLs are not supported");
+  if (authority.find('@') != std::string_view::npos) return make_error("credentials in URLs are not supported");
 
   std::string_view port;
   if (!authority.empty() && authority.front() == '[') {
     const size_t close = authority.find(']');
-    if (close == std::string_view::npos) return fail(error, "unterminated IPv6 literal in URL");
+    if (close == std::string_view::npos) return make_error("unterminated IPv6 literal in URL");
     u.host = std::string(authority.substr(1, close - 1));
     std::string_view after = authority.substr(close + 1);
     if (!after.empty()) {
-      if (after.front() != ':') return fail(error, "garbage after IPv6 literal in URL");
+      if (after.front() != ':') return make_error("garbage after IPv6 literal in URL");
       port = after.substr(1);
     }
   } else {
@@ -153,13 +143,13 @@ std::optional<Url> parse_url(std::string_view text, std::string* error) {
     u.host = std::string(authority.substr(0, colon));
     if (colon != std::string_view::npos) port = authority.substr(colon + 1);
   }
-  if (u.host.empty()) return fail(error, "missing host in URL '" + std::string(text) + "'");
+  if (u.host.empty()) return make_error("missing host in URL '" + std::string(text) + "'");
   if (port.empty()) {
     u.port = u.tls ? "443" : "80";
   } else {
     if (port.size() > 5 || !std::all_of(port.begin(), port.end(), [](unsigned char c) { return std::isdigit(c); }) ||
         std::stoi(std::string(port)) == 0 || std::stoi(std::string(port)) > 65535)
-      return fail(error, "bad port '" + std::string(port) + "' in URL");
+      return make_error("bad port '" + std::string(port) + "' in URL");
     u.port = std::string(port);
   }
   return u;

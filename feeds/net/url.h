@@ -24,12 +24,16 @@ struct Url {
   bool host_is_ip() const;
 };
 
-// nullopt with `error` set when the URL is not one of the four schemes or is malformed.
-std::optional<Url> parse_url(std::string_view text, std::string* error = nullptr);
+// An error when the URL is not one of the four schemes or is malformed.
+Result<Url> parse_url(std::string_view text);
 
 // A server's listen address: "127.0.0.1:8080", "[::1]:0", "0.0.0.0:80" -> host (no
-// brackets) and port; false on anything else (no port, a port over 65535, "::1:80").
-bool parse_listen_address(std::string_view listen, std::string& host, uint16_t& port);
+// brackets) and port; an error on anything else (no port, a port over 65535, "::1:80").
+struct ListenAddress {
+  std::string host;
+  uint16_t port = 0;
+};
+Result<ListenAddress> parse_listen_address(std::string_view listen);
 
 // An HTTP request target, split at the first '?': "/api/v1/depth", "symbol=SOL_USDC".
 struct Target {
@@ -54,6 +58,8 @@ class QueryParams {
   std::optional<std::string_view> first(std::string_view key) const;
   // Every "key=value" with this key, in order (bare "key" items are not values).
   std::vector<std::string_view> values(std::string_view key) const;
+  // (key, value) of every item but the empty ones ("a&&b"): what a request signature covers.
+  std::vector<std::pair<std::string, std::string>> pairs() const;
 
  private:
   std::vector<QueryParam> items_;
@@ -65,10 +71,5 @@ std::optional<std::string> query_param(std::string_view query, std::string_view 
 
 // %XX escapes decoded ('+' is kept). Error on a bad escape.
 Result<std::string> percent_decoded(std::string_view in);
-
-// Older forms of the two above, kept for callers outside feeds/net and the API (the
-// simulator): false on a bad escape. parse_query skips empty items ("a&&b").
-bool percent_decode(std::string_view in, std::string& out);
-bool parse_query(std::string_view query, std::vector<std::pair<std::string, std::string>>& out);
 
 }  // namespace mm::net

@@ -145,9 +145,8 @@ int main(int argc, char** argv) {
     sim::SimServerOptions o = so;
     o.events_per_second = rate / 4.35;  // ~4.35 frames per event with this mix (measured); "achieved" is printed
     sim::SimServer server(o);
-    std::string error;
-    if (!server.start(error)) {
-      std::fprintf(stderr, "simulator: %s\n", error.c_str());
+    if (auto started = server.start(); !started) {
+      std::fprintf(stderr, "simulator: %s\n", started.message().c_str());
       return 1;
     }
     LiveDaemonOptions options;

@@ -113,8 +113,7 @@ void run_live(bool tls) {
     so.keys.push_back({i, key.public_key_b64});
   }
   sim::SimServer server(so);
-  std::string error;
-  REQUIRE(server.start(error));
+  REQUIRE(server.start());
   co.ws_url = server.ws_url();
   co.rest_url = server.rest_url();
 

@@ -33,34 +33,33 @@ TEST_CASE("report files: a running report never replaces the month's final one")
   const std::string dir = test_support::temp_dir("reports");
   const Program p = test_support::one_market_program();
   const std::string path = dir + "/report-2026-03.json";
-  std::string error;
 
   // Running over running: replaced.
-  REQUIRE(write_report_files(dir, p, report(false, 1'000'000), false, error, ReplaceReport::unless_final) == path);
+  REQUIRE(*write_report_files(dir, p, report(false, 1'000'000), false, ReplaceReport::unless_final) == path);
   CHECK_FALSE(is_final_report_file(path));
-  REQUIRE(write_report_files(dir, p, report(false, 2'000'000), false, error, ReplaceReport::unless_final) == path);
+  REQUIRE(*write_report_files(dir, p, report(false, 2'000'000), false, ReplaceReport::unless_final) == path);
   CHECK(slurp(path) == report_json(p, report(false, 2'000'000)));
 
   // The month closes: the final report replaces the running one.
-  REQUIRE(write_report_files(dir, p, report(true, 3'000'000), false, error) == path);
+  REQUIRE(*write_report_files(dir, p, report(true, 3'000'000), false) == path);
   CHECK(is_final_report_file(path));
   const std::string final_json = slurp(path);
 
   // A late snapshot of the old month is refused and leaves the final report alone.
-  CHECK(write_report_files(dir, p, report(false, 2'500'000), false, error, ReplaceReport::unless_final).empty());
-  CHECK(error == path + ": the month is closed; its final report is kept");
+  const auto late = write_report_files(dir, p, report(false, 2'500'000), false, ReplaceReport::unless_final);
+  CHECK_FALSE(late);
+  CHECK(late.message() == path + ": the month is closed; its final report is kept");
   CHECK(slurp(path) == final_json);
   // Replay (always) may rewrite it; a final report may replace a final one.
-  CHECK(write_report_files(dir, p, report(true, 4'000'000), false, error, ReplaceReport::unless_final) == path);
-  CHECK(write_report_files(dir, p, report(false, 5'000'000), false, error) == path);
+  CHECK(*write_report_files(dir, p, report(true, 4'000'000), false, ReplaceReport::unless_final) == path);
+  CHECK(*write_report_files(dir, p, report(false, 5'000'000), false) == path);
   CHECK_FALSE(is_final_report_file(path));
 
   // Concurrent writers: every file is whole, no temp file is left behind.
   std::vector<std::thread> writers;
   for (int t = 0; t < 4; ++t)
     writers.emplace_back([&, t] {
-      std::string e;
-      for (int i = 0; i < 50; ++i) write_report_files(dir, p, report(false, 6'000'000 + t * 100 + i), false, e);
+      for (int i = 0; i < 50; ++i) (void)write_report_files(dir, p, report(false, 6'000'000 + t * 100 + i), false);
     });
   for (auto& w : writers) w.join();
   const std::string last = slurp(path);
@@ -78,8 +77,7 @@ TEST_CASE("report files: \"final\" is the top-level key, wherever it is") {
   const std::string dir = test_support::temp_dir("final-flag");
   const std::string path = dir + "/report-2026-03.json";
   auto final_of = [&](const std::string& json) {
-    std::string error;
-    REQUIRE(write_file_atomic(path, json, error));
+    REQUIRE(write_file_atomic(path, json));
     return is_final_report_file(path);
   };
   // Any key order; "final" far beyond the first KiB.

@@ -28,13 +28,14 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-// One item; `error` gets the reason without the item prefix.
-bool parse_item(std::string_view item, Fault& out, std::string& error) {
+// One item; the error is the reason without the item prefix.
+Result<Fault> parse_item(std::string_view item) {
+  Fault out;
   const size_t at = item.rfind('@');
-  if (at == std::string_view::npos) return error = "missing '@time'", false;
+  if (at == std::string_view::npos) return make_error("missing '@time'");
   const std::string_view time_text = item.substr(at + 1);
   const std::optional<TimeUs> time = parse_fault_time(time_text);
-  if (!time) return error = "bad time '" + std::string(time_text) + "' (an integer with ms, s or m)", false;
+  if (!time) return make_error("bad time '" + std::string(time_text) + "' (an integer with ms, s or m)");
 
   std::string_view head = item.substr(0, at);
   std::string_view arg;
@@ -46,37 +47,36 @@ bool parse_item(std::string_view item, Fault& out, std::string& error) {
   }
   const auto kind = std::find_if(std::begin(kKinds), std::end(kKinds), [&](const KindName& k) { return k.name == head; });
   if (kind == std::end(kKinds)) {
-    return error = "unknown kind '" + std::string(head) +
-                   "' (drop_public, drop_private, gap, stale_depth, malformed, delay_rest)",
-           false;
+    return make_error("unknown kind '" + std::string(head) +
+                   "' (drop_public, drop_private, gap, stale_depth, malformed, delay_rest)");
   }
   out.kind = kind->kind;
   out.at = *time;
   switch (kind->arg) {
     case KindName::Arg::none:
-      if (has_arg) return error = std::string(head) + " takes no argument", false;
+      if (has_arg) return make_error(std::string(head) + " takes no argument");
       break;
     case KindName::Arg::account: {
       const size_t slash = arg.find('/');
       if (slash == std::string_view::npos || slash == 0 || slash + 1 == arg.size() ||
           arg.find('/', slash + 1) != std::string_view::npos) {
-        return error = "drop_private needs an account as mm_id/account, e.g. drop_private:alpha/main@45s", false;
+        return make_error("drop_private needs an account as mm_id/account, e.g. drop_private:alpha/main@45s");
       }
       out.target = std::string(arg);
       break;
     }
     case KindName::Arg::symbol:
-      if (arg.empty()) return error = "gap needs a symbol, e.g. gap:SOL_USDC@60s", false;
+      if (arg.empty()) return make_error("gap needs a symbol, e.g. gap:SOL_USDC@60s");
       out.target = std::string(arg);
       break;
     case KindName::Arg::duration: {
       const std::optional<TimeUs> d = arg.empty() ? std::nullopt : parse_fault_time(arg);
-      if (!d || *d == 0) return error = "delay_rest needs a positive duration, e.g. delay_rest:3s@100s", false;
+      if (!d || *d == 0) return make_error("delay_rest needs a positive duration, e.g. delay_rest:3s@100s");
       out.duration = *d;
       break;
     }
   }
-  return true;
+  return out;
 }
 
 }  // namespace
@@ -111,7 +111,7 @@ std::optional<TimeUs> parse_fault_time(std::string_view text) {
   return TimeUs(value) * unit;
 }
 
-std::optional<std::vector<Fault>> parse_fault_schedule(std::string_view text, std::string& error) {
+Result<std::vector<Fault>> parse_fault_schedule(std::string_view text) {
   std::vector<Fault> faults;
   if (trim(text).empty()) return faults;
   size_t number = 0;
@@ -119,16 +119,10 @@ std::optional<std::vector<Fault>> parse_fault_schedule(std::string_view text, st
     const size_t comma = text.find(',');
     const std::string_view item = trim(text.substr(0, comma));
     ++number;
-    Fault f;
-    std::string why;
-    if (item.empty()) why = "empty item";
-    else if (parse_item(item, f, why)) why.clear();
-    if (!why.empty()) {
-      error = "fault schedule item " + std::to_string(number) + " '" + std::string(item) + "': " + why;
-      return std::nullopt;
-    }
-    f.text = std::string(item);
-    faults.push_back(std::move(f));
+    Result<Fault> f = item.empty() ? Result<Fault>(make_error("empty item")) : parse_item(item);
+    if (!f) return make_error("fault schedule item " + std::to_string(number) + " '" + std::string(item) + "': " + f.message());
+    f->text = std::string(item);
+    faults.push_back(std::move(*f));
     if (comma == std::string_view::npos) break;
     text.remove_prefix(comma + 1);
   }
@@ -136,27 +130,21 @@ std::optional<std::vector<Fault>> parse_fault_schedule(std::string_view text, st
   return faults;
 }
 
-bool resolve_fault_targets(std::vector<Fault>& faults, const ExchangeOptions& exchange, std::string& error) {
+Result<> resolve_fault_targets(std::vector<Fault>& faults, const ExchangeOptions& exchange) {
   for (Fault& f : faults) {
     if (f.kind == FaultKind::gap) {
       const auto it = std::find_if(exchange.markets.begin(), exchange.markets.end(),
                                    [&](const SimMarket& m) { return m.symbol == f.target; });
-      if (it == exchange.markets.end()) {
-        error = "fault '" + f.text + "': no market " + f.target;
-        return false;
-      }
+      if (it == exchange.markets.end()) return make_error("fault '" + f.text + "': no market " + f.target);
       f.index = uint32_t(it - exchange.markets.begin());
     } else if (f.kind == FaultKind::drop_private) {
       const auto it = std::find_if(exchange.accounts.begin(), exchange.accounts.end(),
                                    [&](const SimAccount& a) { return a.mm_id + "/" + a.account == f.target; });
-      if (it == exchange.accounts.end()) {
-        error = "fault '" + f.text + "': no account " + f.target;
-        return false;
-      }
+      if (it == exchange.accounts.end()) return make_error("fault '" + f.text + "': no account " + f.target);
       f.index = uint32_t(it - exchange.accounts.begin());
     }
   }
-  return true;
+  return {};
 }
 
 }  // namespace mm::sim

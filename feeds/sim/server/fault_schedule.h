@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/result.h"
 #include "core/time_utc.h"
 #include "feeds/sim/model/sim_types.h"
 
@@ -29,14 +30,14 @@ struct Fault {
 };
 
 // Parses the whole schedule (empty or blank: no faults). Items are sorted by time, ties
-// in written order. nullopt with `error` naming the item and the problem.
-std::optional<std::vector<Fault>> parse_fault_schedule(std::string_view text, std::string& error);
+// in written order. An error names the item and the problem.
+Result<std::vector<Fault>> parse_fault_schedule(std::string_view text);
 
 // "250ms", "30s", "2m" (a non-negative integer and a unit) -> µs.
 std::optional<TimeUs> parse_fault_time(std::string_view text);
 
-// Fills Fault::index from the exchange's accounts and markets; false with `error` when a
-// target names neither.
-bool resolve_fault_targets(std::vector<Fault>& faults, const ExchangeOptions& exchange, std::string& error);
+// Fills Fault::index from the exchange's accounts and markets; an error when a target
+// names neither.
+Result<> resolve_fault_targets(std::vector<Fault>& faults, const ExchangeOptions& exchange);
 
 }  // namespace mm::sim

@@ -17,13 +17,6 @@ std::string error_body(std::string_view code, std::string_view message) {
   return "{\"code\":\"" + std::string(code) + "\",\"message\":\"" + std::string(message) + "\"}";
 }
 
-const std::string* find_param(const std::vector<std::pair<std::string, std::string>>& params, std::string_view key) {
-  for (const auto& [k, v] : params) {
-    if (k == key) return &v;
-  }
-  return nullptr;
-}
-
 }  // namespace
 
 // ---- helpers (sim_rest.h) -----------------------------------------------------------------
@@ -78,9 +71,9 @@ RestReply SimHub::handle_rest(const RestRequest& request, TimeUs now) {
   else if (target.path == "/api/v1/markets") route = RestRoute::markets;
   if (route == RestRoute::other || request.method != "GET") return answer(404, error_body("NOT_FOUND", "Not found"));
 
-  std::vector<std::pair<std::string, std::string>> params;
-  if (!net::parse_query(target.query, params)) return answer(400, error_body("INVALID_CLIENT_REQUEST", "Invalid query"));
-  const std::string* symbol = find_param(params, "symbol");
+  const Result<net::QueryParams> params = net::QueryParams::parse(target.query);
+  if (!params) return answer(400, error_body("INVALID_CLIENT_REQUEST", "Invalid query"));
+  const std::optional<std::string_view> symbol = params->first("symbol");
   std::optional<uint32_t> market;
   if (symbol) market = market_of(*symbol);
 
@@ -93,7 +86,7 @@ RestReply SimHub::handle_rest(const RestRequest& request, TimeUs now) {
       // X-Window is optional on the exchange (default 5000 ms).
       const std::string_view window = request.window.empty() ? std::string_view("5000") : request.window;
       const std::optional<uint32_t> account =
-          keys_.verify("orderQueryAll", params, request.api_key, request.signature, request.timestamp, window, now, why);
+          keys_.verify("orderQueryAll", params->pairs(), request.api_key, request.signature, request.timestamp, window, now, why);
       if (!account) {
         stats_.signature_failures.fetch_add(1, std::memory_order_relaxed);
         return answer(401, error_body("UNAUTHORIZED", "Invalid signature: " + why));

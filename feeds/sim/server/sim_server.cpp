@@ -166,7 +166,7 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession<Stream
 struct SimServer::Impl {
   explicit Impl(SimServerOptions o) : options(std::move(o)) {}
 
-  bool start(std::string& error);
+  Result<> start();
   void begin_stop();
   void accept();
   void drive();
@@ -206,28 +206,28 @@ struct SimServer::Impl {
   Steady::time_point stop_deadline;
 };
 
-bool SimServer::Impl::start(std::string& error) {
-  if (started) return error = "the simulator server can be started once", false;
+Result<> SimServer::Impl::start() {
+  if (started) return make_error("the simulator server can be started once");
   started = true;
-  std::optional<std::vector<Fault>> parsed = parse_fault_schedule(options.faults, error);
-  if (!parsed) return false;
+  Result<std::vector<Fault>> parsed = parse_fault_schedule(options.faults);
+  if (!parsed) return parsed.error();
   faults = std::move(*parsed);
-  if (!resolve_fault_targets(faults, options.exchange, error)) return false;
+  if (auto resolved = resolve_fault_targets(faults, options.exchange); !resolved) return resolved;
   if (!(options.events_per_second >= 0) || !std::isfinite(options.events_per_second)) {
-    return error = "events_per_second must be a finite number >= 0", false;
+    return make_error("events_per_second must be a finite number >= 0");
   }
   if (options.ping_interval <= 0 || options.pong_timeout <= 0) {
-    return error = "ping_interval and pong_timeout must be > 0", false;
+    return make_error("ping_interval and pong_timeout must be > 0");
   }
-  if (!options.clock) return error = "the simulator server needs a clock", false;
-  if (options.max_queue_bytes == 0 || options.max_queue_frames == 0) return error = "queue bounds must be > 0", false;
+  if (!options.clock) return make_error("the simulator server needs a clock");
+  if (options.max_queue_bytes == 0 || options.max_queue_frames == 0) return make_error("queue bounds must be > 0");
   if (options.tls_cert_file.empty() != options.tls_key_file.empty()) {
-    return error = "TLS needs both tls_cert_file and tls_key_file", false;
+    return make_error("TLS needs both tls_cert_file and tls_key_file");
   }
   try {
     hub = std::make_unique<SimHub>(options, stats);
   } catch (const std::exception& e) {
-    return error = e.what(), false;
+    return make_error(std::string(e.what()));
   }
 
   io = std::make_unique<asio::io_context>(1);
@@ -238,27 +238,25 @@ bool SimServer::Impl::start(std::string& error) {
                          ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1,
                      ec);
     if (!ec) tls->use_certificate_chain_file(options.tls_cert_file, ec);
-    if (ec) return error = options.tls_cert_file + ": cannot load the certificate: " + ec.message(), false;
+    if (ec) return make_error(options.tls_cert_file + ": cannot load the certificate: " + ec.message());
     tls->use_private_key_file(options.tls_key_file, ssl::context::pem, ec);
-    if (ec) return error = options.tls_key_file + ": cannot load the private key: " + ec.message(), false;
+    if (ec) return make_error(options.tls_key_file + ": cannot load the private key: " + ec.message());
   }
 
-  std::string host;
-  uint16_t port_number = 0;
-  if (!net::parse_listen_address(options.listen, host, port_number)) {
-    return error = "listen address '" + options.listen + "' is not host:port", false;
-  }
-  const std::string port_text = std::to_string(port_number);
+  const auto address = net::parse_listen_address(options.listen);
+  if (!address) return make_error("listen address '" + options.listen + "' is not host:port");
+  const std::string& host = address->host;
+  const std::string port_text = std::to_string(address->port);
   tcp::resolver resolver(*io);
   const auto endpoints = resolver.resolve(host, port_text, tcp::resolver::passive | tcp::resolver::numeric_service, ec);
-  if (ec || endpoints.empty()) return error = "listen address '" + options.listen + "': " + ec.message(), false;
+  if (ec || endpoints.empty()) return make_error("listen address '" + options.listen + "': " + ec.message());
   const tcp::endpoint endpoint = endpoints.begin()->endpoint();
   acceptor.emplace(*io);
   acceptor->open(endpoint.protocol(), ec);
   if (!ec) acceptor->set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) acceptor->bind(endpoint, ec);
   if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return error = "cannot listen on " + options.listen + ": " + ec.message(), false;
+  if (ec) return make_error("cannot listen on " + options.listen + ": " + ec.message());
   const tcp::endpoint bound = acceptor->local_endpoint(ec);
   port = bound.port();
   const asio::ip::address a = bound.address();
@@ -301,7 +299,7 @@ bool SimServer::Impl::start(std::string& error) {
   spdlog::info("sim: serving {} markets, {} accounts on {}://{}:{} ({} events/s, {} faults scheduled)",
                options.exchange.markets.size(), options.exchange.accounts.size(), tls ? "wss" : "ws", url_host,
                port.load(), options.events_per_second, faults.size());
-  return true;
+  return {};
 }
 
 void SimServer::Impl::accept() {
@@ -393,9 +391,9 @@ SimServer::SimServer(SimServerOptions options) : impl_(std::make_unique<Impl>(st
 
 SimServer::~SimServer() { stop(); }
 
-bool SimServer::start(std::string& error) {
+Result<> SimServer::start() {
   std::lock_guard lock(impl_->life);
-  return impl_->start(error);
+  return impl_->start();
 }
 
 uint16_t SimServer::port() const { return impl_->port.load(); }

@@ -12,6 +12,7 @@
 
 #include "core/clock.h"
 #include "core/decimal.h"
+#include "core/result.h"
 #include "core/time_utc.h"
 #include "feeds/sim/server/sim_stats.h"
 #include "feeds/sim/model/synthetic_exchange.h"
@@ -64,8 +65,8 @@ class SimServer {
   explicit SimServer(SimServerOptions options);
   ~SimServer();
   // Checks the options (fault schedule, keys, TLS files), binds and starts its own
-  // thread. False with `error` on any problem. Call once.
-  bool start(std::string& error);
+  // thread. An error on any problem. Call once.
+  Result<> start();
   uint16_t port() const;
   std::string ws_url() const;      // "ws://127.0.0.1:PORT" (wss with TLS)
   std::string rest_url() const;

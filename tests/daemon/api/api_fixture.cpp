@@ -171,13 +171,12 @@ Server::Server(api::ApiOptions options, bool publish_now) {
   api::ApiSources sources;
   sources.program = &program;
   sources.published = &published;
-  sources.write_snapshot = [this](std::string& error) {
-    error = snapshot_error;
-    return snapshot_error.empty() ? snapshot_path : std::string();
+  sources.write_snapshot = [this]() -> Result<std::string> {
+    if (!snapshot_error.empty()) return make_error(snapshot_error);
+    return snapshot_path;
   };
   server = std::make_unique<api::ApiServer>(options, sources);
-  std::string error;
-  REQUIRE(server->start(error));
+  REQUIRE(server->start());
   REQUIRE(server->port() != 0);
 }
 

@@ -241,14 +241,14 @@ TEST_CASE("token reload: takes effect at once; a broken file keeps the old token
   Server s;
   CHECK(http_get(s.port(), "/v1/report", kOpsToken).status == 200);
   write_file(s.tokens_file, "rotated-ops-token-0123456789 ops\n");
-  std::string error;
-  REQUIRE(s.server->reload_tokens(error));
+  REQUIRE(s.server->reload_tokens());
   CHECK(http_get(s.port(), "/v1/report", kOpsToken).status == 401);
   CHECK(http_get(s.port(), "/v1/report", "rotated-ops-token-0123456789").status == 200);
 
   write_file(s.tokens_file, "rotated-ops-token-0123456789 ops\nx-0123456789abcdefgh mm:nobody\n");
-  CHECK_FALSE(s.server->reload_tokens(error));
-  CHECK(error == s.tokens_file + ":2: unknown mm id \"nobody\"");
+  const auto broken = s.server->reload_tokens();
+  CHECK_FALSE(broken);
+  CHECK(broken.message() == s.tokens_file + ":2: unknown mm id \"nobody\"");
   CHECK(http_get(s.port(), "/v1/report", "rotated-ops-token-0123456789").status == 200);
   const mm::api::ApiStatsSnapshot stats = s.server->stats();
   CHECK(stats.token_loads_ok == 2);
@@ -260,20 +260,21 @@ TEST_CASE("start fails cleanly: bad listen address, bad token file, port in use"
   const Program p = make_program();
   RcuCell<PublishedState> published;
   mm::api::ApiSources sources{&p, &published};
-  std::string error;
   {
     mm::api::ApiOptions o;
     o.listen = "localhost-no-port";
     mm::api::ApiServer server(o, sources);
-    CHECK_FALSE(server.start(error));
-    CHECK(error == "api: listen address \"localhost-no-port\" is not HOST:PORT");
+    const auto started = server.start();
+    CHECK_FALSE(started);
+    CHECK(started.message() == "api: listen address \"localhost-no-port\" is not HOST:PORT");
   }
   {
     mm::api::ApiOptions o;
     o.listen = "127.0.0.1:" + std::to_string(running.port());
     mm::api::ApiServer server(o, sources);
-    CHECK_FALSE(server.start(error));
-    CHECK(error.find("api: cannot listen on 127.0.0.1:") == 0);
+    const auto started = server.start();
+    CHECK_FALSE(started);
+    CHECK(started.message().find("api: cannot listen on 127.0.0.1:") == 0);
   }
   {
     const std::string dir = temp_dir();
@@ -282,7 +283,8 @@ TEST_CASE("start fails cleanly: bad listen address, bad token file, port in use"
     o.listen = "127.0.0.1:0";
     o.tokens_file = dir + "/t.txt";
     mm::api::ApiServer server(o, sources);
-    CHECK_FALSE(server.start(error));
-    CHECK(error == "api: " + dir + "/t.txt:1: token shorter than 16 characters");
+    const auto started = server.start();
+    CHECK_FALSE(started);
+    CHECK(started.message() == "api: " + dir + "/t.txt:1: token shorter than 16 characters");
   }
 }

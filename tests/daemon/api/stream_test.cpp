@@ -134,8 +134,7 @@ TEST_CASE("stream: a reload that removes the token closes its streams") {
   REQUIRE(alpha.read_message());
   REQUIRE(ops.read_message());
   write_file(s.tokens_file, std::string(kOpsToken) + " ops\n");
-  std::string error;
-  REQUIRE(s.server->reload_tokens(error));
+  REQUIRE(s.server->reload_tokens());
   CHECK(alpha.wait_closed(10000));
   s.publish(mm::system_clock().now_us() + 1);
   CHECK(ops.read_message());

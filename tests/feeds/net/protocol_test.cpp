@@ -26,9 +26,9 @@ TEST_CASE("URLs: schemes, default ports, paths, IPv6", "[net]") {
   CHECK((u->host == "::1" && u->port == "9000" && u->host_header() == "[::1]:9000" && u->host_is_ip()));
   CHECK(parse_url("HTTPS://api.backpack.exchange/")->port == "443");
 
-  std::string error;
-  CHECK_FALSE(parse_url("ftp://x", &error));
-  CHECK(error.find("scheme") != std::string::npos);
+  const auto ftp = parse_url("ftp://x");
+  CHECK_FALSE(ftp);
+  CHECK(ftp.message().find("scheme") != std::string::npos);
   CHECK_FALSE(parse_url("ws://:80"));
   CHECK_FALSE(parse_url("ws://host:0"));
   CHECK_FALSE(parse_url("ws://host:99999"));
@@ -38,18 +38,18 @@ TEST_CASE("URLs: schemes, default ports, paths, IPv6", "[net]") {
 }
 
 TEST_CASE("listen addresses: host and port, IPv6 in brackets", "[net]") {
-  std::string host;
-  uint16_t port = 0;
-  CHECK(parse_listen_address("[::1]:8080", host, port));
-  CHECK(host == "::1");
-  CHECK(port == 8080);
-  CHECK(parse_listen_address("0.0.0.0:0", host, port));
-  CHECK(host == "0.0.0.0");
-  CHECK(port == 0);
-  CHECK_FALSE(parse_listen_address("127.0.0.1:65536", host, port));
-  CHECK_FALSE(parse_listen_address(":80", host, port));
-  CHECK_FALSE(parse_listen_address("::1:80", host, port));
-  CHECK_FALSE(parse_listen_address("127.0.0.1", host, port));
+  auto a = parse_listen_address("[::1]:8080");
+  REQUIRE(a);
+  CHECK(a->host == "::1");
+  CHECK(a->port == 8080);
+  a = parse_listen_address("0.0.0.0:0");
+  REQUIRE(a);
+  CHECK(a->host == "0.0.0.0");
+  CHECK(a->port == 0);
+  CHECK_FALSE(parse_listen_address("127.0.0.1:65536"));
+  CHECK_FALSE(parse_listen_address(":80"));
+  CHECK_FALSE(parse_listen_address("::1:80"));
+  CHECK(parse_listen_address("127.0.0.1").message() == "listen address '127.0.0.1' is not HOST:PORT");
 }
 
 TEST_CASE("request targets and query strings", "[net]") {
@@ -57,15 +57,15 @@ TEST_CASE("request targets and query strings", "[net]") {
   CHECK(split_target("/a?b=c").query == "b=c");
   CHECK(split_target("/a").query.empty());
   CHECK(split_target("/a?b=c?d").query == "b=c?d");  // the first '?' splits
-  std::vector<std::pair<std::string, std::string>> q;
-  REQUIRE(parse_query("symbol=MU.US_USDC&x=%2F%41&flag&&", q));
-  CHECK(q == std::vector<std::pair<std::string, std::string>>{{"symbol", "MU.US_USDC"}, {"x", "/A"}, {"flag", ""}});
-  CHECK_FALSE(parse_query("a=%4", q));
-  CHECK_FALSE(parse_query("a=%g0", q));
-  std::string out;
-  REQUIRE(percent_decode("a%2bb+c%7E", out));
-  CHECK(out == "a+b+c~");
-  CHECK_FALSE(percent_decode("%", out));
+  const auto q = QueryParams::parse("symbol=MU.US_USDC&x=%2F%41&flag&&");
+  REQUIRE(q);
+  CHECK(q->first("symbol") == "MU.US_USDC");
+  CHECK(q->first("x") == "/A");
+  CHECK(q->first("flag") == "");
+  CHECK_FALSE(QueryParams::parse("a=%4"));
+  CHECK_FALSE(QueryParams::parse("a=%g0"));
+  CHECK(percent_decoded("a%2bb+c%7E").value() == "a+b+c~");
+  CHECK_FALSE(percent_decoded("%"));
 }
 
 TEST_CASE("public streams: trade and depth per symbol, split at most N per SUBSCRIBE", "[net]") {

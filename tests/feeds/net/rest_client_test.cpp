@@ -43,7 +43,7 @@ TEST_CASE("REST depth: GET /api/v1/depth?symbol=S, body pushed as kind=rest from
   const Received r = sink.of(kRest)[0];
   CHECK(r.path == "/api/v1/depth?symbol=MU.US_USDC_PERP");
   CHECK(r.payload == depth_body("MU.US_USDC_PERP"));
-  CHECK(std::abs(r.ts - realtime_now_us()) < 60 * kUsPerSecond);
+  CHECK(std::abs(r.ts - system_clock().now_us()) < 60 * kUsPerSecond);
   const auto requests = server.http_requests();
   REQUIRE(requests.size() == 1);
   CHECK(requests[0].method == "GET");
@@ -81,7 +81,7 @@ TEST_CASE("REST open orders: signed with X-API-Key, X-Signature, X-Timestamp, X-
   CHECK(r.payload.find("\"executedQuantity\"") != std::string::npos);
   const auto request = server.http_requests().at(0);
   CHECK(header(request, "x-window") == "7000");
-  CHECK(std::abs(std::stoll(header(request, "x-timestamp")) - realtime_now_us() / 1000) < 60'000);
+  CHECK(std::abs(std::stoll(header(request, "x-timestamp")) - system_clock().now_us() / 1000) < 60'000);
 
   // An account the client does not know is refused without a request.
   runner.client().request_open_orders(9, 9);

@@ -83,7 +83,7 @@ TEST_CASE("client subscribes to every public stream in batches and signs the pri
   CHECK(sig[0] == test_account_key().api_key);
   CHECK(sig[3] == "5000");
   const int64_t ts = std::stoll(sig[2]);
-  CHECK(std::abs(ts - realtime_now_us() / 1000) < 60'000);
+  CHECK(std::abs(ts - system_clock().now_us() / 1000) < 60'000);
   CHECK(verify_b64(sig[0], "instruction=subscribe&timestamp=" + sig[2] + "&window=5000", sig[1]));
 
   CHECK(runner.stats().public_up());
@@ -104,7 +104,7 @@ TEST_CASE("frames reach the sink in order with kind, source and receive time", "
   REQUIRE(pub != SIZE_MAX);
   REQUIRE(wait_until(
       [&] { return sink.count(hedge, InboundKind::connected) + sink.count(beta, InboundKind::connected) == 2; }));
-  const TimeUs before = realtime_now_us();
+  const TimeUs before = system_clock().now_us();
   for (int i = 0; i < 300; ++i) server.ws_send(pub, trade_frame(i));
   // The private connections: tell them apart by their signature-free order of connection.
   std::vector<size_t> privs;

@@ -9,17 +9,16 @@ using namespace mm::sim;
 namespace {
 
 std::vector<Fault> parse_ok(std::string_view text) {
-  std::string error;
-  auto faults = parse_fault_schedule(text, error);
-  INFO(error);
+  auto faults = parse_fault_schedule(text);
+  INFO(faults.message());
   REQUIRE(faults);
   return *faults;
 }
 
 std::string parse_error(std::string_view text) {
-  std::string error;
-  REQUIRE_FALSE(parse_fault_schedule(text, error));
-  return error;
+  const auto faults = parse_fault_schedule(text);
+  REQUIRE_FALSE(faults);
+  return faults.message();
 }
 
 }  // namespace
@@ -83,15 +82,16 @@ TEST_CASE("fault targets resolve to accounts and markets", "[sim_server][faults]
                 make_sim_market("MU.US_USDC_PERP", "100.0", "0.1", "0.01")};
   ex.accounts = {{"alpha", "main", QuoteStyle::tight, {}}, {"alpha", "hedge", QuoteStyle::wide, {}}};
   auto faults = parse_ok("gap:MU.US_USDC_PERP@1s,drop_private:alpha/hedge@2s,drop_public@3s");
-  std::string error;
-  REQUIRE(resolve_fault_targets(faults, ex, error));
+  REQUIRE(resolve_fault_targets(faults, ex));
   CHECK(faults[0].index == 1);
   CHECK(faults[1].index == 1);
 
   auto unknown_market = parse_ok("gap:ETH_USDC@1s");
-  CHECK_FALSE(resolve_fault_targets(unknown_market, ex, error));
-  CHECK(error == "fault 'gap:ETH_USDC@1s': no market ETH_USDC");
+  const auto no_market = resolve_fault_targets(unknown_market, ex);
+  CHECK_FALSE(no_market);
+  CHECK(no_market.message() == "fault 'gap:ETH_USDC@1s': no market ETH_USDC");
   auto unknown_account = parse_ok("drop_private:beta/main@1s");
-  CHECK_FALSE(resolve_fault_targets(unknown_account, ex, error));
-  CHECK(error == "fault 'drop_private:beta/main@1s': no account beta/main");
+  const auto no_account = resolve_fault_targets(unknown_account, ex);
+  CHECK_FALSE(no_account);
+  CHECK(no_account.message() == "fault 'drop_private:beta/main@1s': no account beta/main");
 }

@@ -245,9 +245,8 @@ TEST_CASE("hub: drop faults close the right sessions and stop queuing at once", 
   rig.hub->on_text(alpha, subscribe_private(rig.setup.keys[0]), now_us());
   rig.hub->on_text(beta, subscribe_private(rig.setup.keys[1]), now_us());
 
-  std::string error;
-  auto faults = *parse_fault_schedule("drop_private:alpha/main@1s,drop_public@2s", error);
-  REQUIRE(resolve_fault_targets(faults, rig.setup.options.exchange, error));
+  auto faults = *parse_fault_schedule("drop_private:alpha/main@1s,drop_public@2s");
+  REQUIRE(resolve_fault_targets(faults, rig.setup.options.exchange));
   rig.hub->fire(faults[0], now_us());
   CHECK(alpha.drained);
   CHECK_FALSE(beta.drained);
@@ -273,9 +272,8 @@ TEST_CASE("hub: malformed, gap, delay_rest and stale_depth faults", "[sim_server
   FakeSession& priv = rig.connect(sessions);
   rig.hub->on_text(pub, subscribe({"depth.SOL_USDC", "depth.BTC_USDC_PERP"}), now_us());
   rig.hub->on_text(priv, subscribe_private(rig.setup.keys[0]), now_us());
-  std::string error;
-  auto faults = *parse_fault_schedule("malformed@1s,gap:SOL_USDC@1s,delay_rest:3s@1s,stale_depth@1s", error);
-  REQUIRE(resolve_fault_targets(faults, rig.setup.options.exchange, error));
+  auto faults = *parse_fault_schedule("malformed@1s,gap:SOL_USDC@1s,delay_rest:3s@1s,stale_depth@1s");
+  REQUIRE(resolve_fault_targets(faults, rig.setup.options.exchange));
 
   SECTION("malformed: two frames the parser refuses, to public sessions only") {
     rig.hub->fire(faults[0], now_us());

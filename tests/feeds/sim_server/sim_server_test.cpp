@@ -236,9 +236,9 @@ TEST_CASE("server: ground truth with connected clients, and its file", "[sim_ser
 TEST_CASE("server: start() refuses bad options with a clear error", "[sim_server]") {
   auto start_error = [](SimServerOptions options) {
     SimServer server(std::move(options));
-    std::string error;
-    CHECK_FALSE(server.start(error));
-    return error;
+    const auto started = server.start();
+    CHECK_FALSE(started);
+    return started.message();
   };
   SimSetup setup;
   SimServerOptions o = setup.options;

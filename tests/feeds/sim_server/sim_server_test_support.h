@@ -195,10 +195,9 @@ struct DepthTracker {
 // A started server; stops in the destructor.
 struct RunningServer {
   explicit RunningServer(SimServerOptions options) : server(std::move(options)) {
-    std::string error;
-    const bool ok = server.start(error);
-    INFO(error);
-    REQUIRE(ok);
+    const auto started = server.start();
+    INFO(started.message());
+    REQUIRE(started);
   }
   SimServer server;
 };

@@ -36,9 +36,8 @@ using tcp = boost::asio::ip::tcp;
 using boost::system::error_code;
 
 net::Url parse(const std::string& url) {
-  std::string error;
-  std::optional<net::Url> u = net::parse_url(url, &error);
-  if (!u) throw std::runtime_error("bad URL " + url + ": " + error);
+  Result<net::Url> u = net::parse_url(url);
+  if (!u) throw std::runtime_error("bad URL " + url + ": " + u.message());
   return *u;
 }
 
