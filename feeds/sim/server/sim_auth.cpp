@@ -28,22 +28,19 @@ SimKeys::SimKeys(const std::vector<SimAccountKey>& keys, size_t account_count) {
   }
 }
 
-std::optional<uint32_t> SimKeys::verify(std::string_view instruction,
-                                        std::vector<std::pair<std::string, std::string>> params,
-                                        std::string_view api_key, std::string_view signature,
-                                        std::string_view timestamp_ms, std::string_view window_ms, TimeUs now,
-                                        std::string& why) const {
+Result<uint32_t> SimKeys::verify(std::string_view instruction, std::vector<std::pair<std::string, std::string>> params,
+                                 std::string_view api_key, std::string_view signature, std::string_view timestamp_ms,
+                                 std::string_view window_ms, TimeUs now) const {
   const auto account = account_by_key_.find(std::string(api_key));
-  if (account == account_by_key_.end()) return why = "unknown API key", std::nullopt;
+  if (account == account_by_key_.end()) return make_error("unknown API key");
   const std::optional<int64_t> ts = parse_ms(timestamp_ms);
   const std::optional<int64_t> window = parse_ms(window_ms);
-  if (!ts || !window) return why = "timestamp and window must be integers (ms)", std::nullopt;
-  if (*window <= 0 || *window > kMaxWindowMs) return why = "window out of range (1..60000 ms)", std::nullopt;
+  if (!ts || !window) return make_error("timestamp and window must be integers (ms)");
+  if (*window <= 0 || *window > kMaxWindowMs) return make_error("window out of range (1..60000 ms)");
   const int64_t now_ms = now / 1000;
-  if (now_ms - *ts > *window || *ts - now_ms > *window) return why = "timestamp outside the window", std::nullopt;
-  if (!verify_b64(api_key, signing_message(instruction, std::move(params), *ts, *window), signature)) {
-    return why = "signature does not verify", std::nullopt;
-  }
+  if (now_ms - *ts > *window || *ts - now_ms > *window) return make_error("timestamp outside the window");
+  if (!verify_b64(api_key, signing_message(instruction, std::move(params), *ts, *window), signature))
+    return make_error("signature does not verify");
   return account->second;
 }
 

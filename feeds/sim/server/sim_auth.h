@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/result.h"
 #include "core/time_utc.h"
 
 namespace mm::sim {
@@ -24,10 +25,10 @@ class SimKeys {
   // Throws std::invalid_argument on a duplicate key or an account out of range.
   SimKeys(const std::vector<SimAccountKey>& keys, size_t account_count);
 
-  // The account the signature proves, or nullopt with `why` (for logs).
-  std::optional<uint32_t> verify(std::string_view instruction, std::vector<std::pair<std::string, std::string>> params,
-                                 std::string_view api_key, std::string_view signature, std::string_view timestamp_ms,
-                                 std::string_view window_ms, TimeUs now, std::string& why) const;
+  // The account the signature proves, or why not (for logs and the refusal).
+  Result<uint32_t> verify(std::string_view instruction, std::vector<std::pair<std::string, std::string>> params,
+                          std::string_view api_key, std::string_view signature, std::string_view timestamp_ms,
+                          std::string_view window_ms, TimeUs now) const;
 
  private:
   std::unordered_map<std::string, uint32_t> account_by_key_;

@@ -138,13 +138,15 @@ void SimHub::handle_request(HubSession& session, SessionInfo& info, std::string_
         ++n;
       }
     }
-    std::string why = "signature must be 4 strings";
-    if (shaped && n == 4) account = keys_.verify("subscribe", {}, parts[0], parts[1], parts[2], parts[3], now, why);
-    if (!account) {
+    const Result<uint32_t> verified = shaped && n == 4
+                                          ? keys_.verify("subscribe", {}, parts[0], parts[1], parts[2], parts[3], now)
+                                          : Result<uint32_t>(make_error("signature must be 4 strings"));
+    if (!verified) {
       stats_.signature_failures.fetch_add(1, std::memory_order_relaxed);
-      spdlog::info("sim: refused a private SUBSCRIBE: {}", why);
+      spdlog::info("sim: refused a private SUBSCRIBE: {}", verified.message());
       return error(session, kInvalidSignature, "Invalid signature");
     }
+    account = *verified;
   }
   for (const StreamName& s : streams) subscribe(session, info, s, account.value_or(0));
 }

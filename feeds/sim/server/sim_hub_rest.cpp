@@ -82,14 +82,13 @@ RestReply SimHub::handle_rest(const RestRequest& request, TimeUs now) {
       if (!market) return answer(400, error_body("INVALID_CLIENT_REQUEST", "Invalid symbol"));
       return answer(200, depth_body(*market, now));
     case RestRoute::orders: {
-      std::string why;
       // X-Window is optional on the exchange (default 5000 ms).
       const std::string_view window = request.window.empty() ? std::string_view("5000") : request.window;
-      const std::optional<uint32_t> account =
-          keys_.verify("orderQueryAll", params->pairs(), request.api_key, request.signature, request.timestamp, window, now, why);
+      const Result<uint32_t> account =
+          keys_.verify("orderQueryAll", params->pairs(), request.api_key, request.signature, request.timestamp, window, now);
       if (!account) {
         stats_.signature_failures.fetch_add(1, std::memory_order_relaxed);
-        return answer(401, error_body("UNAUTHORIZED", "Invalid signature: " + why));
+        return answer(401, error_body("UNAUTHORIZED", "Invalid signature: " + account.message()));
       }
       if (symbol && !market) return answer(400, error_body("INVALID_CLIENT_REQUEST", "Invalid symbol"));
       std::string body = exchange_.open_orders(*account, market);
