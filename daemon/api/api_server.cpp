@@ -19,12 +19,11 @@
 #include "daemon/api/session_context.h"
 #include "feeds/net/url.h"
 #include "feeds/thread_setup.h"
+#include "feeds/net/beast_names.h"
 
 namespace mm::api {
 
-namespace asio = boost::asio;
-using tcp = boost::asio::ip::tcp;
-using boost::system::error_code;
+using namespace mm::beast_names;
 
 struct ApiServer::Impl {
   Impl(ApiOptions options, ApiSources sources) : core(std::move(options), std::move(sources)), context{core, sessions} {}

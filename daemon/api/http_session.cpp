@@ -11,16 +11,13 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 
 #include "daemon/api/stream_session.h"
+#include "feeds/net/beast_names.h"
 
 namespace mm::api {
 
 namespace {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = boost::beast::http;
-using tcp = boost::asio::ip::tcp;
-using boost::system::error_code;
+using namespace mm::beast_names;
 
 constexpr size_t kMaxDrainBytes = 1 << 20;
 constexpr auto kDrainTime = std::chrono::seconds(2);

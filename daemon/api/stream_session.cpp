@@ -4,16 +4,13 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket.hpp>
 #include <spdlog/spdlog.h>
+#include "feeds/net/beast_names.h"
 
 namespace mm::api {
 
 namespace {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = boost::beast::http;
-namespace websocket = boost::beast::websocket;
-using boost::system::error_code;
+using namespace mm::beast_names;
 
 constexpr size_t kMaxClientMessage = 4096;  // clients have nothing to say; pings and closes fit
 

@@ -19,16 +19,12 @@
 #include "feeds/net/backoff.h"
 #include "feeds/net/protocol.h"
 #include "feeds/net/push_queue.h"
+#include "feeds/net/beast_names.h"
 
 namespace mm::net {
 namespace {
 
-namespace asio = boost::asio;
-namespace ssl = boost::asio::ssl;
-namespace beast = boost::beast;
-namespace http = boost::beast::http;
-using tcp = boost::asio::ip::tcp;
-using boost::system::error_code;
+using namespace mm::beast_names;
 
 struct RestResult {
   bool ok = false;  // a complete response arrived (any status)

@@ -17,15 +17,11 @@
 #include "feeds/net/backoff.h"
 #include "feeds/net/protocol.h"
 #include "feeds/net/push_queue.h"
+#include "feeds/net/beast_names.h"
 
 namespace mm::net {
 
-namespace asio = boost::asio;
-namespace ssl = boost::asio::ssl;
-namespace beast = boost::beast;
-namespace websocket = boost::beast::websocket;
-using tcp = boost::asio::ip::tcp;
-using boost::system::error_code;
+using namespace mm::beast_names;
 
 Result<std::shared_ptr<ssl::context>> make_client_tls_context(const std::string& ca_file) {
   std::shared_ptr<ssl::context> ctx;

@@ -14,16 +14,11 @@
 #include <optional>
 #include <stdexcept>
 #include <thread>
+#include "feeds/net/beast_names.h"
 
 namespace mm::test {
 
-namespace asio = boost::asio;
-namespace ssl = boost::asio::ssl;
-namespace beast = boost::beast;
-namespace http = boost::beast::http;
-namespace websocket = boost::beast::websocket;
-using tcp = boost::asio::ip::tcp;
-using boost::system::error_code;
+using namespace mm::beast_names;
 
 namespace {
 

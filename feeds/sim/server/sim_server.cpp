@@ -33,17 +33,13 @@
 #include "feeds/sim/server/sim_hub.h"
 #include "feeds/sim/server/sim_ws_session.h"
 #include "feeds/thread_setup.h"
+#include "feeds/net/beast_names.h"
 
 namespace mm::sim {
 
 namespace {
 
-namespace asio = boost::asio;
-namespace ssl = boost::asio::ssl;
-namespace beast = boost::beast;
-namespace http = boost::beast::http;
-using tcp = boost::asio::ip::tcp;
-using boost::system::error_code;
+using namespace mm::beast_names;
 using Steady = std::chrono::steady_clock;  // timers; wall time comes from options.clock
 
 constexpr TimeUs kDriverPeriod = 5'000;              // market steps are batched per tick

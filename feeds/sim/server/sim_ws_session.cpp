@@ -18,15 +18,13 @@
 #include "feeds/inbound.h"
 #include "feeds/sim/server/sim_hub.h"
 #include "feeds/sim/server/sim_stats.h"
+#include "feeds/net/beast_names.h"
 
 namespace mm::sim {
 
 namespace {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace websocket = boost::beast::websocket;
-using boost::system::error_code;
+using namespace mm::beast_names;
 
 std::chrono::microseconds us(TimeUs t) { return std::chrono::microseconds(t); }
 

@@ -22,18 +22,13 @@
 #include <thread>
 
 #include "feeds/net/url.h"
+#include "feeds/net/beast_names.h"
 
 namespace mm::simtest {
 
 namespace {
 
-namespace asio = boost::asio;
-namespace ssl = boost::asio::ssl;
-namespace beast = boost::beast;
-namespace http = boost::beast::http;
-namespace websocket = boost::beast::websocket;
-using tcp = boost::asio::ip::tcp;
-using boost::system::error_code;
+using namespace mm::beast_names;
 
 net::Url parse(const std::string& url) {
   Result<net::Url> u = net::parse_url(url);
