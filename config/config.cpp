@@ -40,6 +40,7 @@ Settings load(std::string_view text, const std::string& display_path) {
   read_categories(root, settings.program);
   read_mms(root, settings);
   read_project_sections(root, settings);
+  settings.program.max_trade_id_jump = uint64_t(settings.feed.max_trade_id_jump);
 
   settings.program.index();
   settings.program.config_hash = compute_config_hash(settings.program);

@@ -38,6 +38,9 @@ struct FeedSettings {
   int64_t window_ms = 5000;  // signature validity window, 1..60000
   int64_t engine_spin_us = 0;  // engine polls the ring this long before sleeping, 0..10000
   int64_t engine_cpu = -1;     // engine thread pinned here, the others kept off it; -1: not pinned
+  // A hole in a market's trade ids longer than this is an anomaly, not missing trades.
+  // Copied to Program::max_trade_id_jump (outside the config hash).
+  int64_t max_trade_id_jump = 1'000'000;
 };
 
 struct JournalSettings {

@@ -9,7 +9,8 @@ Engine::Engine(const Program& program, EngineObserver* observer)
     : program_(program), observer_(observer ? observer : &null_observer_) {
   const size_t n_markets = program.markets.size();
   books_.resize(n_markets);
-  dedup_.resize(n_markets);
+  counted_.resize(n_markets);
+  credited_.resize(n_markets);
   views_.resize(n_markets);
   scratch_.resize(n_markets * program.mms.size());
   mid2_.resize(n_markets);
@@ -147,22 +148,60 @@ void Engine::on_connection(const Source& s, const ConnectionEvent& e) {
 
 // ---- volume ---------------------------------------------------------------------------
 
-bool Engine::first_sighting(uint32_t market, uint64_t trade_id, unsigned kind, uint64_t& duplicates) {
-  switch (dedup_[market].mark(trade_id, kind)) {
-    case TradeDedup::Mark::duplicate:
-      ++duplicates;
-      return false;
-    case TradeDedup::Mark::out_of_window:
-      ++counters_.dedup_out_of_window;
-      return true;
-    case TradeDedup::Mark::first:
-      return true;
-  }
+bool Engine::count_trade(uint32_t market, uint64_t trade_id, u128 n) {
+  if (!counted_[market].insert(trade_id)) return false;
+  MarketMonth& mk = month_.markets[market];
+  mk.maker_volume += n;
+  track_missing(market, trade_id);
+  ++mk.trades;
   return true;
 }
 
+// Keeps trades_missing = the holes of the counted ids between the month's lowest and
+// highest id, each hole longer than max_trade_id_jump left out (an anomaly, logged).
+void Engine::track_missing(uint32_t market, uint64_t id) {
+  MarketMonth& mk = month_.markets[market];
+  if (mk.trades == 0 || id == mk.id_high + 1) {  // the first of the month, or the next one
+    if (mk.trades == 0) mk.id_low = id;
+    mk.id_high = id;
+    return;
+  }
+  const uint64_t max_hole = program_.max_trade_id_jump;
+  auto fit = [max_hole](uint64_t hole) { return hole <= max_hole ? hole : 0; };
+  const IdRanges& ids = counted_[market];
+  const IdRanges::Neighbours nb = ids.neighbours(id);
+  if (id > mk.id_low && id < mk.id_high) {  // fills (part of) a hole inside the month's span
+    const uint64_t below = *nb.below, above = *nb.above;
+    mk.trades_missing = mk.trades_missing - fit(above - below - 1) + fit(id - below - 1) + fit(above - id - 1);
+    return;
+  }
+  // The span grows: holes between the old end and the nearest member (ids counted in an
+  // earlier month may lie there) and the new hole next to `id` come into it.
+  uint64_t hole;
+  if (id > mk.id_high) {
+    mk.trades_missing += ids.holes_between(mk.id_high, *nb.below, max_hole);
+    hole = id - *nb.below - 1;
+    mk.id_high = id;
+  } else {
+    mk.trades_missing += ids.holes_between(*nb.above, mk.id_low, max_hole);
+    hole = *nb.above - id - 1;
+    mk.id_low = id;
+  }
+  if (hole <= max_hole) {
+    mk.trades_missing += hole;
+    return;
+  }
+  ++mk.trade_id_jumps;
+  ++counters_.trade_id_jumps;
+  observer_->notice("trade id jump on " + program_.markets[market].symbol + ": " + std::to_string(id) + " is " +
+                    std::to_string(hole + 1) + " ids from the nearest seen id; not counted as missing");
+}
+
 void Engine::credit_mm(uint16_t mm, uint32_t market, uint64_t trade_id, u128 n) {
-  if (!first_sighting(market, trade_id, 1, counters_.fills_duplicate)) return;
+  if (!credited_[market].insert(trade_id)) {
+    ++counters_.fills_duplicate;
+    return;
+  }
   MmMarketMonth& c = month_.cell(mm, market);
   c.maker_volume += n;
   ++c.fills;
@@ -174,12 +213,10 @@ void Engine::on_trade(const TradeEvent& e) {
   auto& first = month_.first_trade_seen[e.market];
   if (spec.is_new && !first) first = e.engine_time;
 
-  if (!first_sighting(e.market, e.trade_id, 0, counters_.trades_duplicate)) return;
   const u128 n = notional(e.price, e.qty);
-  MarketMonth& mk = month_.markets[e.market];
-  mk.maker_volume += n;
-  ++mk.trades;
-  // The maker is a program MM when the maker order is one of its live orders.
+  if (!count_trade(e.market, e.trade_id, n)) ++counters_.trades_duplicate;
+  // The maker is a program MM when the maker order is one of its live orders. Checked for
+  // a repeated id too: an MM's taker fill may have counted the trade before.
   const RestingOrder* o = orders_.find(e.maker_order_id);
   if (o && o->market == e.market) {
     ++counters_.trades_attributed;
@@ -189,9 +226,13 @@ void Engine::on_trade(const TradeEvent& e) {
 
 void Engine::on_order(const Source& s, const OrderEvent& e) {
   ++counters_.order_events;
-  if (e.is_fill && e.maker) {
-    ++counters_.fills_maker;
-    credit_mm(s.mm, e.market, e.trade_id, notional(e.fill_price, e.fill_qty));
+  if (e.is_fill) {  // either side: the trade counts in the all-user volume (section 3)
+    const u128 n = notional(e.fill_price, e.fill_qty);
+    count_trade(e.market, e.trade_id, n);
+    if (e.maker) {
+      ++counters_.fills_maker;
+      credit_mm(s.mm, e.market, e.trade_id, n);
+    }
   }
   orders_.apply(s.mm, s.account, e);
 }

@@ -19,11 +19,11 @@
 
 #include "core/book.h"
 #include "core/events.h"
+#include "core/id_ranges.h"
 #include "core/mm_orders.h"
 #include "core/month_state.h"
 #include "core/program.h"
 #include "core/snapshot_schedule.h"
-#include "core/trade_dedup.h"
 
 namespace mm {
 
@@ -45,7 +45,7 @@ class EngineObserver {
 // Cumulative since start (not per month): for metrics and logs.
 struct EngineCounters {
   uint64_t trades = 0, trades_duplicate = 0, trades_attributed = 0;
-  uint64_t fills_maker = 0, fills_duplicate = 0, dedup_out_of_window = 0;
+  uint64_t fills_maker = 0, fills_duplicate = 0, trade_id_jumps = 0;
   uint64_t depth_applied = 0, depth_buffered = 0, depth_stale = 0, depth_gaps = 0;
   uint64_t seeds_synced = 0, seeds_not_bridged = 0, seeds_gap = 0;
   uint64_t order_events = 0, open_orders_records = 0, connection_events = 0, ticks = 0;
@@ -128,9 +128,10 @@ class Engine {
   void on_open_orders(const Source& s, const OpenOrdersEvent& e);
   void on_connection(const Source& s, const ConnectionEvent& e);
   void on_tick(const TickEvent& e);
-  // First time this (market, trade id) is seen for `kind` (0 public trade, 1 MM fill)?
-  // A repeat counts in `duplicates`; an id below the window counts as out of window.
-  bool first_sighting(uint32_t market, uint64_t trade_id, unsigned kind, uint64_t& duplicates);
+  // Adds the trade to the market's all-user volume unless its id was counted before (by
+  // any source, in any month); true when it was new.
+  bool count_trade(uint32_t market, uint64_t trade_id, u128 notional);
+  void track_missing(uint32_t market, uint64_t trade_id);
   void credit_mm(uint16_t mm, uint32_t market, uint64_t trade_id, u128 notional);
 
   const Program& program_;
@@ -147,7 +148,9 @@ class Engine {
   InputCounters pending_input_;  // refusals before the first valid record
 
   std::vector<Book> books_;
-  std::vector<TradeDedup> dedup_;
+  // Per market, for good (they outlive the month close, SCORING.md section 13):
+  std::vector<IdRanges> counted_;   // ids whose notional is in the all-user volume
+  std::vector<IdRanges> credited_;  // ids credited to an MM as maker volume (one maker per trade)
   MmOrders orders_;
   bool public_up_ = false;
   std::vector<AccountState> accounts_;

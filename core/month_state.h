@@ -13,10 +13,13 @@
 namespace mm {
 
 struct MarketMonth {
-  u128 maker_volume = 0;  // all users: every public trade has one maker
+  u128 maker_volume = 0;  // all users: every distinct trade id, from any source, has one maker
   uint32_t snapshots_observed = 0;
   uint32_t snapshots_unobserved = 0;
-  uint64_t trades = 0;
+  uint64_t trades = 0;           // trade ids counted this month
+  uint64_t id_low = 0, id_high = 0;  // lowest and highest of them (when trades > 0)
+  uint64_t trades_missing = 0;   // holes between id_low and id_high, jumps excluded
+  uint64_t trade_id_jumps = 0;   // holes longer than max_trade_id_jump that opened this month
 };
 
 struct MmMarketMonth {

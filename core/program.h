@@ -86,6 +86,10 @@ struct Program {
   std::vector<MmSpec> mms;              // sorted by id (report order)
   std::string config_hash;              // hex SHA-256 of the scoring-relevant settings
 
+  // Not a scoring key ([feed] max_trade_id_jump, outside the config hash): a hole in a
+  // market's trade ids longer than this is an anomaly, not missing trades.
+  uint64_t max_trade_id_jump = 1'000'000;
+
   // Lookups; built by index().
   std::optional<uint32_t> market_index(std::string_view symbol) const;
   std::optional<uint32_t> mm_index(std::string_view id) const;

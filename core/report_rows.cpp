@@ -47,6 +47,7 @@ constexpr Field<MarketRow, MF> kMarketFields[] = {
     {MF::snapshots_unobserved, "snapshots_unobserved",
      [](const MarketRow& r) -> FieldValue { return uint64_t(r.result.snapshots_unobserved); }},
     {MF::unallocated_usd, "unallocated_usd", [](const MarketRow& r) -> FieldValue { return CentsValue{r.result.unallocated}; }},
+    {MF::trades_missing, "trades_missing", [](const MarketRow& r) -> FieldValue { return r.result.trades_missing; }},
 };
 static_assert(in_enum_order(kMarketFields));
 

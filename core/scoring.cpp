@@ -250,6 +250,7 @@ Report score_month(const Program& p, const MonthState& s, bool final) {
     mk.maker_volume_usd = quote_to_usd(s.markets[m].maker_volume, p.markets[m].usd_rate);
     mk.snapshots_observed = s.markets[m].snapshots_observed;
     mk.snapshots_unobserved = s.markets[m].snapshots_unobserved;
+    mk.trades_missing = s.markets[m].trades_missing;
   }
   assign_pair_pools(p, s, r);
 

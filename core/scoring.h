@@ -27,6 +27,7 @@ struct MarketResult {
   u128 program_maker_volume_usd = 0;  // program MMs
   uint32_t snapshots_observed = 0, snapshots_unobserved = 0;
   Cents unallocated = 0;
+  uint64_t trades_missing = 0;  // SCORING.md section 13
 };
 
 struct MmMarketResult {

@@ -83,7 +83,7 @@ void engine_families(Builder& b, const MetricsInput& in, const PublishedState& s
   const std::pair<const char*, uint64_t> kinds[] = {
       {"trades", c.trades}, {"trades_duplicate", c.trades_duplicate}, {"trades_attributed", c.trades_attributed},
       {"fills_maker", c.fills_maker}, {"fills_duplicate", c.fills_duplicate},
-      {"dedup_out_of_window", c.dedup_out_of_window}, {"depth_applied", c.depth_applied},
+      {"trade_id_jumps", c.trade_id_jumps}, {"depth_applied", c.depth_applied},
       {"depth_buffered", c.depth_buffered}, {"depth_stale", c.depth_stale}, {"depth_gaps", c.depth_gaps},
       {"seeds_synced", c.seeds_synced}, {"seeds_not_bridged", c.seeds_not_bridged}, {"seeds_gap", c.seeds_gap},
       {"order_events", c.order_events}, {"open_orders_records", c.open_orders_records},

@@ -53,6 +53,7 @@ tiers = [ { markets = ["ETH_USDC_PERP"], pool_usd = 200, tier = 2 },
 
 [feed]
 ws_url = "ws://127.0.0.1:1"
+max_trade_id_jump = 77
 
 [journal]
 enabled = false

@@ -181,6 +181,8 @@ TEST_CASE("omitted keys take the documented defaults", "[config]") {
   CHECK(s.feed.engine_spin_us == 0);
   CHECK(s.feed.engine_cpu == -1);
   CHECK(s.feed.window_ms == 5000);
+  CHECK(s.feed.max_trade_id_jump == 1'000'000);
+  CHECK(s.program.max_trade_id_jump == 1'000'000);
   CHECK(s.journal.enabled);
   CHECK(s.journal.dir == "journal");  // load_config_string: relative to the current dir
   CHECK(s.journal.rotate_every == 3'600'000'000);
@@ -238,6 +240,7 @@ rest_timeout = "2s"
 window_ms = 60000
 engine_spin_us = 200
 engine_cpu = 1
+max_trade_id_jump = 5000
 
 [journal]
 enabled = false
@@ -294,6 +297,8 @@ faults = "drop@10s"
   CHECK(s.feed.window_ms == 60000);
   CHECK(s.feed.engine_spin_us == 200);
   CHECK(s.feed.engine_cpu == 1);
+  CHECK(s.feed.max_trade_id_jump == 5000);
+  CHECK(s.program.max_trade_id_jump == 5000);  // the engine reads it from the Program
   CHECK_FALSE(s.journal.enabled);
   CHECK(s.journal.dir == "/var/lib/mmscore/journal");
   CHECK(s.journal.rotate_every == 300'000'000);

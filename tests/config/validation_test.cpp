@@ -218,6 +218,7 @@ TEST_CASE("values out of range are rejected", "[config][validation]") {
   check_error(with_prefix("[feed]\nengine_spin_us = -1"), 2, "feed.engine_spin_us", "must be between 0 and 10000, not -1");
   check_error(with_prefix("[feed]\nengine_cpu = -2"), 2, "feed.engine_cpu", "must be between -1 and 1023, not -2");
   check_error(with_prefix("[feed]\nengine_cpu = 1024"), 2, "feed.engine_cpu", "must be between -1 and 1023, not 1024");
+  check_error(with_prefix("[feed]\nmax_trade_id_jump = 0"), 2, "feed.max_trade_id_jump", "must be >= 1, not 0");
   check_error(with_prefix("[journal]\nfsync = \"always\""), 2, "journal.fsync",
               "must be one of \"rotate\", \"interval\", \"never\"");
   check_error(with_prefix("[journal]\nrotate_bytes = 0"), 2, "journal.rotate_bytes", "must be >= 1");

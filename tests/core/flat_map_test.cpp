@@ -5,7 +5,6 @@
 
 #include "core/flat_map.h"
 #include "core/mm_orders.h"
-#include "core/trade_dedup.h"
 
 using namespace mm;
 
@@ -63,21 +62,4 @@ TEST_CASE("MmOrders keeps storage dense and replaces an account's orders") {
   CHECK(o.find(3) != nullptr);  // market 1
   o.replace(0, 1, OpenOrdersEvent{{}, true, 1});
   CHECK(o.find(3) == nullptr);
-}
-
-TEST_CASE("TradeDedup remembers a sliding window of trade ids per flag") {
-  TradeDedup d;
-  CHECK(d.mark(1000, 0) == TradeDedup::Mark::first);
-  CHECK(d.mark(1000, 0) == TradeDedup::Mark::duplicate);
-  CHECK(d.mark(1000, 1) == TradeDedup::Mark::first);  // flags are independent
-  CHECK(d.mark(999, 0) == TradeDedup::Mark::first);   // slightly older ids are fine
-  CHECK(d.mark(1000 + TradeDedup::kWindow - 1, 0) == TradeDedup::Mark::first);
-  CHECK(d.mark(1000, 0) == TradeDedup::Mark::duplicate);  // still inside the window
-  CHECK(d.mark(1000 + TradeDedup::kWindow, 0) == TradeDedup::Mark::first);
-  CHECK(d.mark(1000, 0) == TradeDedup::Mark::out_of_window);
-  // A slot reused by a newer id starts clean.
-  CHECK(d.mark(1001 + TradeDedup::kWindow, 1) == TradeDedup::Mark::first);
-  // A jump far ahead clears everything.
-  CHECK(d.mark(10 * TradeDedup::kWindow, 0) == TradeDedup::Mark::first);
-  CHECK(d.mark(10 * TradeDedup::kWindow - 5, 0) == TradeDedup::Mark::first);
 }
