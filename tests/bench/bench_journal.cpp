@@ -40,14 +40,11 @@ sim::ExchangeOptions bench_options(size_t markets, size_t mms, uint64_t seed) {
   return o;
 }
 
-bool write_journal(const sim::ExchangeOptions& options, uint64_t records, const std::string& path,
-                   GeneratedJournal& out, std::string& error) {
+Result<> write_journal(const sim::ExchangeOptions& options, uint64_t records, const std::string& path,
+                       GeneratedJournal& out) {
   const auto started = std::chrono::steady_clock::now();
   std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "wb"));
-  if (!file) {
-    error = path + ": " + std::strerror(errno);
-    return false;
-  }
+  if (!file) return make_error(path + ": " + std::strerror(errno));
   std::string buf;
   buf.reserve(kFlushBytes + (1 << 20));
   bool io_ok = true;
@@ -99,10 +96,7 @@ bool write_journal(const sim::ExchangeOptions& options, uint64_t records, const 
   out.last_ts = ts - kRecordSpacing;
   flush();
   if (std::fflush(file.get()) != 0) io_ok = false;
-  if (!io_ok) {
-    error = path + ": write error: " + std::strerror(errno);
-    return false;
-  }
+  if (!io_ok) return make_error(path + ": write error: " + std::strerror(errno));
   for (uint32_t m = 0; m < n_markets; ++m) out.market_volume[m] = ex.market_volume(m) - out.market_volume[m];
   for (uint32_t a = 0; a < ex.account_count(); ++a)
     for (uint32_t m = 0; m < n_markets; ++m) {
@@ -110,7 +104,7 @@ bool write_journal(const sim::ExchangeOptions& options, uint64_t records, const 
       v = ex.maker_volume(a, m) - v;
     }
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  return true;
+  return {};
 }
 
 }  // namespace mm::bench

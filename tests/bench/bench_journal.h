@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/decimal.h"
+#include "core/result.h"
 #include "feeds/sim/model/sim_types.h"
 
 namespace mm::bench {
@@ -25,8 +26,8 @@ struct GeneratedJournal {
   std::vector<u128> maker_volume;   // [exchange account * markets + market]
 };
 
-// Writes at least `records` records to `path`. False with `error` on an I/O error.
-bool write_journal(const sim::ExchangeOptions& options, uint64_t records, const std::string& path,
-                   GeneratedJournal& out, std::string& error);
+// Writes at least `records` records to `path`. An error on an I/O error.
+Result<> write_journal(const sim::ExchangeOptions& options, uint64_t records, const std::string& path,
+                       GeneratedJournal& out);
 
 }  // namespace mm::bench

@@ -190,8 +190,8 @@ int main(int argc, char** argv) {
   const sim::ExchangeOptions options = bench::bench_options(args.markets, args.mms, args.seed);
   const sim::SimProgram sim = sim::make_sim_program(options, kSnapshotInterval, true);
   bench::GeneratedJournal journal;
-  std::string error;
-  if (!bench::write_journal(options, args.records, args.out, journal, error)) usage(error.c_str());
+  if (auto written = bench::write_journal(options, args.records, args.out, journal); !written)
+    usage(written.message().c_str());
 
   PhaseResult best_a, best_b;
   best_a.seconds = best_b.seconds = 1e300;
