@@ -154,9 +154,6 @@ uint64_t LiveDaemon::processed() const { return parts_ ? parts_->loop.processed(
 size_t LiveDaemon::ring_used_bytes() const { return parts_ ? parts_->ring.used_bytes() : 0; }
 const ClientStats& LiveDaemon::client_stats() const { return parts_->client.stats(); }
 uint16_t LiveDaemon::api_port() const { return parts_ && parts_->api ? parts_->api->port() : 0; }
-std::string LiveDaemon::journal_file() const {
-  return parts_ && parts_->journal ? parts_->journal->current_file() : std::string();
-}
 void LiveDaemon::request_latency_reset() {
   if (parts_) parts_->loop.request_latency_reset();
 }

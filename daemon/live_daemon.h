@@ -65,7 +65,6 @@ class LiveDaemon {
   size_t ring_used_bytes() const;     // network -> engine bytes not yet processed
   const ClientStats& client_stats() const;
   uint16_t api_port() const;          // 0 without an API server
-  std::string journal_file() const;   // the file being written ("" without a journal)
   void reload_tokens();               // SIGHUP: the API re-reads its token file
   void request_latency_reset();       // benchmarks: one load phase at a time
   Engine& engine();                   // only after stop()

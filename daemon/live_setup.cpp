@@ -22,7 +22,6 @@ JournalOptions journal_options(const JournalSettings& s) {
   return o;
 }
 
-
 sim::ExchangeOptions simulated_exchange(const Settings& settings) {
   static const sim::QuoteStyle kStyles[] = {sim::QuoteStyle::tight, sim::QuoteStyle::wide,
                                             sim::QuoteStyle::intermittent, sim::QuoteStyle::one_sided,
@@ -59,10 +58,6 @@ Result<AccountKey> demo_key(const AccountSettings& a) {
   }
   return load_account_key(a.api_key_file, a.api_secret_file);
 }
-
-}  // namespace
-
-namespace {
 
 ClientOptions client_options(const Settings& settings) {
   ClientOptions c;

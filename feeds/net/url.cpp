@@ -13,7 +13,6 @@
 namespace mm::net {
 namespace {
 
-
 bool is_default_port(const Url& u) { return u.port == (u.tls ? "443" : "80"); }
 
 // Query values keep '+' as it is (Boost.URL's params() would turn it into a space).
@@ -82,12 +81,6 @@ std::optional<std::string> query_param(std::string_view query, std::string_view 
   const std::optional<std::string_view> value = params->first(key);
   if (!value) return std::nullopt;
   return std::string(*value);
-}
-
-Result<std::string> percent_decoded(std::string_view in) {
-  const boost::urls::result<boost::urls::pct_string_view> escaped = boost::urls::make_pct_string_view(in);
-  if (!escaped) return make_error("bad %-escape");
-  return escaped->decode(kNoPlusAsSpace);
 }
 
 std::vector<std::pair<std::string, std::string>> QueryParams::pairs() const {

@@ -69,7 +69,4 @@ class QueryParams {
 // absent or the query has a bad %-escape.
 std::optional<std::string> query_param(std::string_view query, std::string_view key);
 
-// %XX escapes decoded ('+' is kept). Error on a bad escape.
-Result<std::string> percent_decoded(std::string_view in);
-
 }  // namespace mm::net
