@@ -41,6 +41,7 @@ Settings load(std::string_view text, const std::string& display_path) {
   read_mms(root, settings);
   read_project_sections(root, settings);
   settings.program.max_trade_id_jump = uint64_t(settings.feed.max_trade_id_jump);
+  settings.program.backfill_overlap = settings.feed.backfill_overlap;
 
   settings.program.index();
   settings.program.config_hash = compute_config_hash(settings.program);

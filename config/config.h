@@ -41,6 +41,10 @@ struct FeedSettings {
   // A hole in a market's trade ids longer than this is an anomaly, not missing trades.
   // Copied to Program::max_trade_id_jump (outside the config hash).
   int64_t max_trade_id_jump = 1'000'000;
+  // Backfill after outages (SCORING.md section 13): pages read per gap, and how far before
+  // an account's last private record its fill history is fetched (Program::backfill_overlap).
+  int64_t backfill_max_pages = 50;
+  TimeUs backfill_overlap = 60 * kUsPerSecond;
 };
 
 struct JournalSettings {

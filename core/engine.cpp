@@ -11,6 +11,7 @@ Engine::Engine(const Program& program, EngineObserver* observer)
   books_.resize(n_markets);
   counted_.resize(n_markets);
   credited_.resize(n_markets);
+  last_public_id_.resize(n_markets);
   views_.resize(n_markets);
   scratch_.resize(n_markets * program.mms.size());
   mid2_.resize(n_markets);
@@ -59,6 +60,10 @@ void Engine::apply(const Record& r) {
           on_connection(r.source, e);
         } else if constexpr (std::is_same_v<T, TickEvent>) {
           on_tick(e);
+        } else if constexpr (std::is_same_v<T, TradeHistoryEvent>) {
+          on_trade_history(e);
+        } else if constexpr (std::is_same_v<T, FillHistoryEvent>) {
+          on_fill_history(r.source, e);
         }
       },
       r.payload);
@@ -119,7 +124,9 @@ void Engine::source_seen(const Source& s) {
   if (s.kind == SourceKind::market) {
     public_up_ = true;
   } else {
-    account_state(s.mm, s.account).up = true;
+    AccountState& a = account_state(s.mm, s.account);
+    a.up = true;
+    a.last_frame = clock_;
   }
 }
 
@@ -130,6 +137,7 @@ void Engine::on_connection(const Source& s, const ConnectionEvent& e) {
     for (uint32_t m = 0; m < books_.size(); ++m) {
       if (e.up) {
         if (books_[m].needs_seed()) observer_->book_needs_seed(m);
+        observer_->trades_backfill_needed(m, backfill_target(m));
       } else {
         books_[m].invalidate();
       }
@@ -141,6 +149,11 @@ void Engine::on_connection(const Source& s, const ConnectionEvent& e) {
   a.up = e.up;
   if (e.up) {
     observer_->account_needs_open_orders(s.mm, s.account);
+    // From its last private record (minus the overlap), or the month start when the
+    // month holds none yet (SCORING.md section 13).
+    const TimeUs month_start = month_.month.start();
+    const TimeUs from = a.last_frame >= month_start ? a.last_frame - program_.backfill_overlap : month_start;
+    observer_->fills_backfill_needed(s.mm, s.account, from);
   } else {
     a.orders_synced = false;
   }
@@ -197,14 +210,15 @@ void Engine::track_missing(uint32_t market, uint64_t id) {
                     std::to_string(hole + 1) + " ids from the nearest seen id; not counted as missing");
 }
 
-void Engine::credit_mm(uint16_t mm, uint32_t market, uint64_t trade_id, u128 n) {
+bool Engine::credit_mm(uint16_t mm, uint32_t market, uint64_t trade_id, u128 n) {
   if (!credited_[market].insert(trade_id)) {
     ++counters_.fills_duplicate;
-    return;
+    return false;
   }
   MmMarketMonth& c = month_.cell(mm, market);
   c.maker_volume += n;
   ++c.fills;
+  return true;
 }
 
 void Engine::on_trade(const TradeEvent& e) {
@@ -215,12 +229,77 @@ void Engine::on_trade(const TradeEvent& e) {
 
   const u128 n = notional(e.price, e.qty);
   if (!count_trade(e.market, e.trade_id, n)) ++counters_.trades_duplicate;
+  check_public_gap(e.market, e.trade_id);
   // The maker is a program MM when the maker order is one of its live orders. Checked for
   // a repeated id too: an MM's taker fill may have counted the trade before.
   const RestingOrder* o = orders_.find(e.maker_order_id);
   if (o && o->market == e.market) {
     ++counters_.trades_attributed;
     credit_mm(o->mm, e.market, e.trade_id, n);
+  }
+}
+
+// The public stream numbers a market's trades consecutively: a skipped id it has not
+// counted from another source means the stream lost trades; the history has them.
+void Engine::check_public_gap(uint32_t market, uint64_t id) {
+  uint64_t& last = last_public_id_[market];
+  if (last != 0 && id > last + 1 && id - last - 1 > program_.max_trade_id_jump) return;  // an anomaly
+  if (last != 0 && id > last + 1 && counted_[market].holes_between(last, id, UINT64_MAX) > 0) {
+    ++counters_.trade_gaps;
+    observer_->trades_backfill_needed(market, TradeBackfillTarget{last + 1, std::nullopt});
+  }
+  last = std::max(last, id);
+}
+
+// After a (re)connect: down to the lowest hole of the month (or the newest id seen, so
+// what came after it is fetched), and back to the month start when the month has no
+// trade of the market yet.
+TradeBackfillTarget Engine::backfill_target(uint32_t market) const {
+  TradeBackfillTarget t;
+  const MarketMonth& mk = month_.markets[market];
+  const IdRanges& ids = counted_[market];
+  if (mk.trades > 0) t.down_to_id = ids.lowest_hole(mk.id_low, mk.id_high, program_.max_trade_id_jump);
+  if (!t.down_to_id) {
+    if (const std::optional<uint64_t> top = ids.highest()) t.down_to_id = *top + 1;
+  }
+  if (mk.trades == 0) t.since = month_.month.start();
+  return t;
+}
+
+void Engine::count_late(uint32_t market, uint64_t trade_id, u128 n, bool maker_fill) {
+  MarketMonth& mk = month_.markets[market];
+  if (counted_[market].insert(trade_id)) {
+    ++mk.late_trades;
+    mk.late_volume += n;
+  }
+  if (maker_fill && credited_[market].insert(trade_id)) ++mk.late_fills;
+}
+
+void Engine::on_trade_history(const TradeHistoryEvent& e) {
+  ++counters_.trade_history_records;
+  const TimeUs month_start = month_.month.start();
+  for (const HistoryTrade& t : e.trades) {
+    const u128 n = notional(t.price, t.qty);
+    if (t.time < month_start) {
+      count_late(e.market, t.trade_id, n, false);
+    } else if (count_trade(e.market, t.trade_id, n)) {
+      ++counters_.trades_backfilled;
+    }
+  }
+}
+
+void Engine::on_fill_history(const Source& s, const FillHistoryEvent& e) {
+  ++counters_.fill_history_records;
+  const TimeUs month_start = month_.month.start();
+  for (const HistoryFill& f : e.fills) {
+    const u128 n = notional(f.price, f.qty);
+    if (f.time < month_start) {
+      count_late(f.market, f.trade_id, n, f.maker);
+      continue;
+    }
+    count_trade(f.market, f.trade_id, n);  // either side: the trade counts for all users
+    if (!f.maker) continue;
+    if (credit_mm(s.mm, f.market, f.trade_id, n)) ++counters_.fills_backfilled;
   }
 }
 

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/backfill.h"
 #include "core/book.h"
 #include "core/events.h"
 #include "core/id_ranges.h"
@@ -37,6 +38,10 @@ class EngineObserver {
   virtual void book_needs_seed(uint32_t /*market*/) {}
   // The account's private stream connected: its open orders must be fetched.
   virtual void account_needs_open_orders(uint16_t /*mm*/, uint16_t /*account*/) {}
+  // Trades of the market may be missing (a (re)connect or a gap): page its trade history.
+  virtual void trades_backfill_needed(uint32_t /*market*/, const TradeBackfillTarget& /*target*/) {}
+  // The account's private stream (re)connected: fetch its fills from `from` until now.
+  virtual void fills_backfill_needed(uint16_t /*mm*/, uint16_t /*account*/, TimeUs /*from*/) {}
   virtual void snapshot_taken(uint32_t /*interval*/, TimeUs /*instant*/) {}
   // Something the operator should see in the log (anomaly, sequence gap, ...).
   virtual void notice(std::string_view /*what*/) {}
@@ -49,6 +54,8 @@ struct EngineCounters {
   uint64_t depth_applied = 0, depth_buffered = 0, depth_stale = 0, depth_gaps = 0;
   uint64_t seeds_synced = 0, seeds_not_bridged = 0, seeds_gap = 0;
   uint64_t order_events = 0, open_orders_records = 0, connection_events = 0, ticks = 0;
+  uint64_t trade_history_records = 0, fill_history_records = 0, trades_backfilled = 0, fills_backfilled = 0;
+  uint64_t trade_gaps = 0;  // public trades after a hole the stream skipped
   uint64_t snapshots = 0, anomalies = 0;
   uint64_t records = 0, rejected = 0, ignored = 0;
 };
@@ -99,6 +106,7 @@ class Engine {
   struct AccountState {
     bool up = false;
     bool orders_synced = true;  // false from a disconnect until open orders arrive while up
+    TimeUs last_frame = 0;      // receive time of its newest private frame
   };
   // Sums of one MM's orders in one market at one snapshot.
   struct Scratch {
@@ -128,11 +136,18 @@ class Engine {
   void on_open_orders(const Source& s, const OpenOrdersEvent& e);
   void on_connection(const Source& s, const ConnectionEvent& e);
   void on_tick(const TickEvent& e);
+  void on_trade_history(const TradeHistoryEvent& e);
+  void on_fill_history(const Source& s, const FillHistoryEvent& e);
+  // A history item (trade or fill) older than the open month: counted as late, never
+  // credited. `maker_fill`: a program MM's maker fill.
+  void count_late(uint32_t market, uint64_t trade_id, u128 notional, bool maker_fill);
+  void check_public_gap(uint32_t market, uint64_t trade_id);
+  TradeBackfillTarget backfill_target(uint32_t market) const;
   // Adds the trade to the market's all-user volume unless its id was counted before (by
   // any source, in any month); true when it was new.
   bool count_trade(uint32_t market, uint64_t trade_id, u128 notional);
   void track_missing(uint32_t market, uint64_t trade_id);
-  void credit_mm(uint16_t mm, uint32_t market, uint64_t trade_id, u128 notional);
+  bool credit_mm(uint16_t mm, uint32_t market, uint64_t trade_id, u128 notional);  // false: credited before
 
   const Program& program_;
   EngineObserver* observer_;
@@ -151,6 +166,7 @@ class Engine {
   // Per market, for good (they outlive the month close, SCORING.md section 13):
   std::vector<IdRanges> counted_;   // ids whose notional is in the all-user volume
   std::vector<IdRanges> credited_;  // ids credited to an MM as maker volume (one maker per trade)
+  std::vector<uint64_t> last_public_id_;  // newest id from the public stream, jumps left out
   MmOrders orders_;
   bool public_up_ = false;
   std::vector<AccountState> accounts_;

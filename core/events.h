@@ -76,6 +76,33 @@ struct OpenOrdersEvent {
   uint32_t only_market;
 };
 
+// REST `/api/v1/trades/history` page of one market, newest first. History trades carry
+// no order ids: they only ever add to the all-user volume (SCORING.md section 13).
+struct HistoryTrade {
+  uint64_t trade_id;
+  int64_t price;
+  int64_t qty;
+  TimeUs time;  // `timestamp` (ms on the wire)
+};
+struct TradeHistoryEvent {
+  uint32_t market;
+  std::span<const HistoryTrade> trades;
+};
+
+// REST `/wapi/v1/history/fills` page of one MM account (src "rest:mm:<id>"): its fills
+// on configured markets that have a trade id.
+struct HistoryFill {
+  uint32_t market;
+  uint64_t trade_id;
+  int64_t price;
+  int64_t qty;
+  bool maker;
+  TimeUs time;
+};
+struct FillHistoryEvent {
+  std::span<const HistoryFill> fills;
+};
+
 struct ConnectionEvent {
   bool up;
 };
@@ -90,7 +117,8 @@ struct TickEvent {
 struct IgnoredEvent {};
 
 using Payload = std::variant<IgnoredEvent, TradeEvent, DepthEvent, DepthSnapshotEvent, OrderEvent,
-                             OpenOrdersEvent, ConnectionEvent, TickEvent>;
+                             OpenOrdersEvent, ConnectionEvent, TickEvent, TradeHistoryEvent,
+                             FillHistoryEvent>;
 
 enum class SourceKind : uint8_t {
   none,       // tick records

@@ -76,4 +76,20 @@ uint64_t IdRanges::holes_between(uint64_t from, uint64_t to, uint64_t max_hole) 
   return sum;
 }
 
+std::optional<uint64_t> IdRanges::lowest_hole(uint64_t from, uint64_t to, uint64_t max_hole) const {
+  auto it = ranges_.upper_bound(from);
+  if (it == ranges_.begin()) return std::nullopt;
+  uint64_t prev_hi = std::prev(it)->second;
+  for (; it != ranges_.end() && it->first <= to; ++it) {
+    if (it->first - prev_hi - 1 <= max_hole) return prev_hi + 1;
+    prev_hi = it->second;
+  }
+  return std::nullopt;
+}
+
+std::optional<uint64_t> IdRanges::highest() const {
+  if (ranges_.empty()) return std::nullopt;
+  return ranges_.rbegin()->second;
+}
+
 }  // namespace mm

@@ -28,6 +28,11 @@ class IdRanges {
   // at most `max_hole` ids.
   uint64_t holes_between(uint64_t from, uint64_t to, uint64_t max_hole) const;
 
+  // The first id of the lowest hole of at most `max_hole` ids between members `from` <
+  // `to`; nullopt when there is none.
+  std::optional<uint64_t> lowest_hole(uint64_t from, uint64_t to, uint64_t max_hole) const;
+  std::optional<uint64_t> highest() const;
+
   size_t range_count() const { return ranges_.size(); }
   uint64_t size() const { return size_; }  // ids in the set
   bool empty() const { return ranges_.empty(); }

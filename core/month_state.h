@@ -20,6 +20,10 @@ struct MarketMonth {
   uint64_t id_low = 0, id_high = 0;  // lowest and highest of them (when trades > 0)
   uint64_t trades_missing = 0;   // holes between id_low and id_high, jumps excluded
   uint64_t trade_id_jumps = 0;   // holes longer than max_trade_id_jump that opened this month
+  // History older than this month (SCORING.md section 13): counted here, never credited.
+  uint64_t late_trades = 0;  // trade ids first seen in a history response, timestamp before the month
+  u128 late_volume = 0;      // their notional
+  uint64_t late_fills = 0;   // program MM maker fills of a fill history, before the month, not credited before
 };
 
 struct MmMarketMonth {

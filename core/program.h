@@ -89,6 +89,9 @@ struct Program {
   // Not a scoring key ([feed] max_trade_id_jump, outside the config hash): a hole in a
   // market's trade ids longer than this is an anomaly, not missing trades.
   uint64_t max_trade_id_jump = 1'000'000;
+  // Not a scoring key ([feed] backfill_overlap): an account's fill history is fetched
+  // from its last private record this long before (section 13).
+  TimeUs backfill_overlap = 60 * kUsPerSecond;
 
   // Lookups; built by index().
   std::optional<uint32_t> market_index(std::string_view symbol) const;

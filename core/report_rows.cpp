@@ -48,6 +48,9 @@ constexpr Field<MarketRow, MF> kMarketFields[] = {
      [](const MarketRow& r) -> FieldValue { return uint64_t(r.result.snapshots_unobserved); }},
     {MF::unallocated_usd, "unallocated_usd", [](const MarketRow& r) -> FieldValue { return CentsValue{r.result.unallocated}; }},
     {MF::trades_missing, "trades_missing", [](const MarketRow& r) -> FieldValue { return r.result.trades_missing; }},
+    {MF::late_trades, "late_trades", [](const MarketRow& r) -> FieldValue { return r.result.late_trades; }},
+    {MF::late_fills, "late_fills", [](const MarketRow& r) -> FieldValue { return r.result.late_fills; }},
+    {MF::late_volume_usd, "late_volume_usd", [](const MarketRow& r) -> FieldValue { return UsdValue{r.result.late_volume_usd}; }},
 };
 static_assert(in_enum_order(kMarketFields));
 

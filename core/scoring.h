@@ -28,6 +28,8 @@ struct MarketResult {
   uint32_t snapshots_observed = 0, snapshots_unobserved = 0;
   Cents unallocated = 0;
   uint64_t trades_missing = 0;  // SCORING.md section 13
+  uint64_t late_trades = 0, late_fills = 0;
+  u128 late_volume_usd = 0;  // 1e-15 USD
 };
 
 struct MmMarketResult {

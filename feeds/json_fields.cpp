@@ -78,6 +78,8 @@ ParseContext::ParseContext(const Program& p) : program(p) {
   bids.reserve(1024);
   asks.reserve(1024);
   orders.reserve(256);
+  history_trades.reserve(1000);
+  history_fills.reserve(1000);
   filter_symbol.reserve(64);
 }
 
@@ -153,6 +155,34 @@ const char* read_time(od::value& v, TimeUs& out) {
   return nullptr;
 }
 
+const char* read_ms_time(od::value& v, TimeUs& out) {
+  constexpr uint64_t kMaxMs = uint64_t(std::numeric_limits<TimeUs>::max() / 1000);
+  constexpr const char* kExpected = "expected ms or an ISO time";
+  od::json_type type;
+  if (v.type().get(type)) return kInvalidJson;
+  uint64_t ms = 0;
+  if (type == od::json_type::number) {
+    if (v.get_uint64().get(ms)) return kExpected;
+  } else {
+    std::string_view text;
+    if (const char* m = raw_string(v, text, kExpected)) return m;
+    if (text.empty() || text.size() > 40) return kExpected;
+    if (text.find_first_not_of("0123456789") != std::string_view::npos) {
+      char zoned[48];  // the exchange sends UTC without a zone; parse_rfc3339 wants one
+      text.copy(zoned, text.size());
+      zoned[text.size()] = 'Z';
+      const std::optional<TimeUs> t = parse_rfc3339(std::string_view(zoned, text.size() + 1));
+      if (!t) return kExpected;
+      out = *t;
+      return nullptr;
+    }
+    if (std::from_chars(text.data(), text.data() + text.size(), ms).ec != std::errc()) return "time too large";
+  }
+  if (ms > kMaxMs) return "time too large";
+  out = TimeUs(ms) * 1000;
+  return nullptr;
+}
+
 const char* read_bool(od::value& v, bool& out) {
   error_code e = v.get_bool().get(out);
   if (e == simdjson::INCORRECT_TYPE) return "expected true or false";
@@ -225,6 +255,11 @@ bool ObjectFields::uint(std::string_view key, uint64_t& out) {
 bool ObjectFields::time(std::string_view key, TimeUs& out) {
   od::value v;
   return require(key, v) && check(key, read_time(v, out));
+}
+
+bool ObjectFields::ms_time(std::string_view key, TimeUs& out) {
+  od::value v;
+  return require(key, v) && check(key, read_ms_time(v, out));
 }
 
 bool ObjectFields::boolean(std::string_view key, bool& out) {

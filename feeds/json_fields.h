@@ -65,6 +65,8 @@ struct ParseContext {
   std::vector<Level> bids;
   std::vector<Level> asks;
   std::vector<OpenOrder> orders;
+  std::vector<HistoryTrade> history_trades;
+  std::vector<HistoryFill> history_fills;
   std::string filter_symbol;  // owned copy: must survive a rewind of the document
 };
 
@@ -75,6 +77,8 @@ const char* read_price_or_zero(od::value& v, int64_t& out);  // decimal string, 
 const char* read_qty(od::value& v, int64_t& out);    // decimal string, >= 0
 const char* read_uint(od::value& v, uint64_t& out);  // JSON integer or string of digits
 const char* read_time(od::value& v, TimeUs& out);    // read_uint that fits int64
+// Milliseconds (integer or digits) or an ISO time without zone, UTC ("2025-04-10T12:00:00.123").
+const char* read_ms_time(od::value& v, TimeUs& out);
 const char* read_bool(od::value& v, bool& out);
 const char* read_string(od::value& v, std::string_view& out);  // valid for the document
 const char* read_side(od::value& v, Side& out);                // "Bid" | "Ask"
@@ -99,6 +103,7 @@ class ObjectFields {
   bool positive_qty(std::string_view key, int64_t& out);
   bool uint(std::string_view key, uint64_t& out);
   bool time(std::string_view key, TimeUs& out);
+  bool ms_time(std::string_view key, TimeUs& out);  // read_ms_time
   bool boolean(std::string_view key, bool& out);
   bool string(std::string_view key, std::string_view& out);
   bool side(std::string_view key, Side& out);

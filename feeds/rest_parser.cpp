@@ -1,5 +1,7 @@
 #include "feeds/rest_parser.h"
 
+#include <charconv>
+
 #include "core/decimal.h"
 #include "core/result.h"
 #include "feeds/net/url.h"
@@ -12,6 +14,9 @@ namespace {
 
 constexpr std::string_view kDepthPath = "/api/v1/depth";
 constexpr std::string_view kOrdersPath = "/api/v1/orders";
+constexpr std::string_view kTradeHistoryPath = "/api/v1/trades/history";
+constexpr std::string_view kFillHistoryPath = "/wapi/v1/history/fills";
+constexpr uint64_t kMaxHistoryLimit = 1000;  // BACKPACK.md: limit at most 1000
 
 // The "symbol" parameter of a REST request's query ("symbol=X&limit=100"), decoded;
 // nullopt when there is none. Given twice, empty, or in a query with a bad %-escape: error.
@@ -25,23 +30,72 @@ Result<std::optional<std::string>> query_symbol(std::string_view query) {
   return std::optional<std::string>(std::string(symbols.front()));
 }
 
+RestPlan::Action action_of(SourceKind kind, std::string_view path) {
+  using A = RestPlan::Action;
+  if (kind == SourceKind::rest) {
+    if (path == kDepthPath) return A::depth_snapshot;
+    if (path == kTradeHistoryPath) return A::trade_history;
+  } else if (kind == SourceKind::mm_rest) {
+    if (path == kOrdersPath) return A::open_orders;
+    if (path == kFillHistoryPath) return A::fill_history;
+  }
+  return A::ignore;
+}
+
+// A query parameter that must be an unsigned integer (given once), or absent.
+Result<std::optional<uint64_t>> query_uint(std::string_view query, std::string_view key) {
+  const Result<net::QueryParams> params = net::QueryParams::parse(query);
+  if (!params) return params.error();
+  const std::optional<std::string_view> text = params->first(key);
+  if (!text) return std::optional<uint64_t>();
+  uint64_t value = 0;
+  const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (ec != std::errc() || end != text->data() + text->size() || text->empty())
+    return make_error(std::string(key) + ": not an unsigned integer");
+  return std::optional<uint64_t>(value);
+}
+
+// The history parameters the body is checked against: limit (trades), from/to (fills).
+bool plan_history(std::string_view query, ParseContext& ctx, RestPlan& plan) {
+  if (plan.action == RestPlan::Action::trade_history) {
+    const Result<std::optional<uint64_t>> limit = query_uint(query, "limit");
+    if (!limit) return ctx.failure.at("path", limit.message());
+    plan.limit = limit->value_or(100);  // the exchange's default
+    if (plan.limit == 0 || plan.limit > kMaxHistoryLimit) return ctx.failure.at("path", "limit: not 1..1000");
+    return true;
+  }
+  const Result<std::optional<uint64_t>> from = query_uint(query, "from");
+  const Result<std::optional<uint64_t>> to = query_uint(query, "to");
+  if (!from) return ctx.failure.at("path", from.message());
+  if (!to) return ctx.failure.at("path", to.message());
+  if (!*from || !*to) return ctx.failure.at("path", "fill history without from and to");
+  constexpr uint64_t kMaxMs = uint64_t(INT64_MAX / 1000);
+  if (**from > kMaxMs || **to > kMaxMs || **from > **to) return ctx.failure.at("path", "from/to: not a window");
+  plan.from = TimeUs(**from) * 1000;
+  plan.to = TimeUs(**to) * 1000 + 999;  // `to` is in ms, inclusive
+  return true;
+}
+
 }  // namespace
 
 bool plan_rest(SourceKind kind, std::string_view path, ParseContext& ctx, RestPlan& plan) {
   plan = RestPlan{};
   const net::Target target = net::split_target(path);
-  const bool depth = (target.path == kDepthPath);
-  const bool orders = (target.path == kOrdersPath);
-  if (!(depth && kind == SourceKind::rest) && !(orders && kind == SourceKind::mm_rest)) {
+  plan.action = action_of(kind, target.path);
+  if (plan.action == RestPlan::Action::ignore) {
     plan.ignore_why = "REST response not used";
     return true;
   }
   const Result<std::optional<std::string>> symbol = query_symbol(target.query);
   if (!symbol) return ctx.failure.at("path", symbol.message());
   plan.has_symbol = symbol->has_value();
-  if (depth && !plan.has_symbol) return ctx.failure.at("path", "depth request without symbol");
-
-  plan.action = depth ? RestPlan::Action::depth_snapshot : RestPlan::Action::open_orders;
+  if (!plan.has_symbol && plan.action == RestPlan::Action::depth_snapshot)
+    return ctx.failure.at("path", "depth request without symbol");
+  if (!plan.has_symbol && plan.action == RestPlan::Action::trade_history)
+    return ctx.failure.at("path", "trade history request without symbol");
+  const bool history =
+      plan.action == RestPlan::Action::trade_history || plan.action == RestPlan::Action::fill_history;
+  if (history && !plan_history(target.query, ctx, plan)) return false;
   if (plan.has_symbol) {
     ctx.filter_symbol.assign(**symbol);
     if (std::optional<uint32_t> market = ctx.program.market_index(**symbol)) {

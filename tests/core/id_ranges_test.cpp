@@ -89,3 +89,18 @@ TEST_CASE("IdRanges: out-of-order arrival agrees with std::set") {
   CHECK(r.holes_between(1000, 960'000'000, 1'000'000) == 0);  // the jump is longer than the limit
   CHECK(r.holes_between(1000, 960'000'000, UINT64_MAX) == 960'000'000 - 3000);
 }
+
+TEST_CASE("id ranges: the lowest hole between two members, and the highest member") {
+  IdRanges ids;
+  CHECK(!ids.highest());
+  for (uint64_t id : {10, 11, 12, 15, 16, 40, 41, 2000}) ids.insert(id);
+  CHECK(ids.highest() == 2000);
+  CHECK(ids.lowest_hole(10, 2000, 1000) == 13);
+  CHECK(ids.lowest_hole(15, 2000, 1000) == 17);
+  CHECK(ids.lowest_hole(40, 2000, 1000) == std::nullopt);  // 42..1999 is longer than 1000
+  CHECK(ids.lowest_hole(40, 2000, 2000) == 42);
+  CHECK(ids.lowest_hole(10, 12, 1000) == std::nullopt);    // no hole inside one range
+  ids.insert(13);
+  ids.insert(14);
+  CHECK(ids.lowest_hole(10, 2000, 1000) == 17);
+}
