@@ -1,5 +1,6 @@
-// Wiring: options -> one public and N private WsConnections plus one RestClient. No
-// Beast here; the connections live in ws_connection.cpp and rest_client.cpp.
+// Wiring: options -> one public and N private WsConnections, one RestClient and the
+// history backfills paging through it. No Beast here; the connections live in
+// ws_connection.cpp and rest_client.cpp.
 #include "feeds/net/exchange_client.h"
 
 #include <spdlog/spdlog.h>
@@ -7,6 +8,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 
+#include "feeds/net/history_backfill.h"
 #include "feeds/net/protocol.h"
 #include "feeds/net/rest_client.h"
 #include "feeds/net/url.h"
@@ -105,7 +107,17 @@ struct ExchangeClient::Impl : std::enable_shared_from_this<Impl> {
     rc.max_message_bytes = options.max_message_bytes;
     rc.clock = options.clock;
     rest_client = net::make_rest_client(io, rc, tls, gate, stats);
+    backfills = std::make_shared<net::HistoryBackfills>(options, backfill_accounts(), rest_client, stats);
     return true;
+  }
+
+  std::vector<net::BackfillAccount> backfill_accounts() const {
+    std::vector<net::BackfillAccount> out;
+    for (size_t i = 0; i < options.accounts.size(); ++i) {
+      const ClientAccount& a = options.accounts[i];
+      out.push_back(net::BackfillAccount{a.mm, a.account, a.label, keys[i]});
+    }
+    return out;
   }
 
   void start() {
@@ -119,6 +131,7 @@ struct ExchangeClient::Impl : std::enable_shared_from_this<Impl> {
     if (stopped) return finish();
     if (stopping) return;
     stopping = true;
+    if (backfills) backfills->stop();
     if (rest_client) rest_client->stop();
     pending_stops = connections.size();
     if (pending_stops == 0) return finish();
@@ -163,6 +176,14 @@ struct ExchangeClient::Impl : std::enable_shared_from_this<Impl> {
     spdlog::warn("feed: open orders requested for unknown account {}/{}", mm, account);
   }
 
+  void request_trade_history(uint32_t market, TradeBackfillTarget target) {
+    if (!stopping && backfills) backfills->request_trades(market, target);
+  }
+
+  void request_fill_history(uint16_t mm, uint16_t account, TimeUs from, TimeUs to) {
+    if (!stopping && backfills) backfills->request_fills(mm, account, from, to);
+  }
+
   boost::asio::io_context& io;
   ClientOptions options;
   std::shared_ptr<SinkGate> gate;
@@ -171,6 +192,7 @@ struct ExchangeClient::Impl : std::enable_shared_from_this<Impl> {
   std::vector<std::shared_ptr<const AccountKey>> keys;  // per account, shared with the connections
   std::vector<std::shared_ptr<net::WsConnection>> connections;
   std::shared_ptr<net::RestClient> rest_client;
+  std::shared_ptr<net::HistoryBackfills> backfills;
   std::vector<std::function<void()>> done_callbacks;
   size_t pending_stops = 0;
   bool started = false, stopping = false, stopped = false;
@@ -187,6 +209,10 @@ Result<> check_client_options(const ClientOptions& o) {
     if (auto tls = net::make_client_tls_context(o.ca_file); !tls) return make_error("ca_file: " + tls.message());
   }
   if (o.window_ms < 1 || o.window_ms > 60000) return make_error("window_ms: must be 1..60000");
+  if (o.backfill_page_limit < 1 || o.backfill_page_limit > 1000)
+    return make_error("backfill_page_limit: must be 1..1000");
+  if (o.backfill_max_pages < 1) return make_error("backfill_max_pages: must be at least 1");
+  if (o.backfill_attempts < 1) return make_error("backfill_attempts: must be at least 1");
   for (const std::string& s : o.symbols)
     if (!net::symbol_is_plain(s))
       return make_error("symbol '" + net::loggable(s) + "': characters outside A-Z a-z 0-9 _ . -");
@@ -221,6 +247,16 @@ void ExchangeClient::request_depth(uint32_t market) {
 
 void ExchangeClient::request_open_orders(uint16_t mm, uint16_t account) {
   boost::asio::post(impl_->io, [impl = impl_, mm, account] { impl->request_open_orders(mm, account); });
+}
+
+void ExchangeClient::request_trade_history(uint32_t market, TradeBackfillTarget target) {
+  boost::asio::post(impl_->io, [impl = impl_, market, target] { impl->request_trade_history(market, target); });
+}
+
+void ExchangeClient::request_fill_history(uint16_t mm, uint16_t account, TimeUs from, TimeUs to) {
+  if (to == 0) to = impl_->options.clock->now_us();  // "now" is when it was asked for
+  boost::asio::post(impl_->io,
+                    [impl = impl_, mm, account, from, to] { impl->request_fill_history(mm, account, from, to); });
 }
 
 const ClientStats& ExchangeClient::stats() const { return *impl_->stats; }

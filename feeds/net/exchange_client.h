@@ -2,10 +2,12 @@
 //
 // One public WebSocket (trade.<S> and depth.<S> of every symbol), one private WebSocket
 // per MM account (account.orderUpdate, signed), and REST requests on demand (depth
-// snapshots, signed open orders). Everything runs on one io_context thread, which is
-// also the only thread that pushes into the sink. See feeds/net/README.md.
+// snapshots, signed open orders, paged trade and fill history). Everything runs on one
+// io_context thread, which is also the only thread that pushes into the sink. See
+// feeds/net/README.md.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -14,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "core/backfill.h"
 #include "core/clock.h"
 #include "core/result.h"
 #include "core/time_utc.h"
@@ -45,6 +48,10 @@ struct ClientOptions {
   TimeUs stop_timeout = 2 * kUsPerSecond;      // stop(): close handshake and sink drain, at most
   int64_t window_ms = 5000;                    // signature validity window
   int max_concurrent_rest = 4;                 // in flight; the others wait in order
+  // History backfills (request_trade_history, request_fill_history):
+  int backfill_max_pages = 50;    // pages read per backfill, at most (>= 1)
+  int backfill_page_limit = 1000;  // `limit` of each page (1..1000, BACKPACK.md)
+  int backfill_attempts = 5;      // tries per page before the backfill fails (>= 1)
   // One SUBSCRIBE per symbol (its trade and depth streams): the exchange refuses a whole
   // SUBSCRIBE naming an unknown stream, so a delisted symbol must not silence the others.
   size_t max_streams_per_subscribe = 2;
@@ -69,6 +76,22 @@ struct ConnectionStats {
   std::atomic<TimeUs> last_frame_us{0};   // receive time of the newest frame
 };
 
+// History backfills, per kind. For mmscore_backfill_requests_total{kind,outcome}: the
+// three requests_* counters are the outcomes ok, retried, failed of page attempts.
+enum class BackfillKind : uint8_t { trades, fills };
+inline constexpr size_t kBackfillKinds = 2;
+inline const char* backfill_kind_name(BackfillKind kind) { return kind == BackfillKind::trades ? "trades" : "fills"; }
+
+struct BackfillStats {
+  std::atomic<uint64_t> requests_ok{0};       // page attempts answered 200 (the page was pushed)
+  std::atomic<uint64_t> requests_retried{0};  // page attempts that failed; another follows
+  std::atomic<uint64_t> requests_failed{0};   // page attempts that failed and ended their backfill
+  std::atomic<uint64_t> backfills_started{0};
+  std::atomic<uint64_t> backfills_done{0};    // ended: target reached, short page or max pages
+  std::atomic<uint64_t> backfills_failed{0};  // ended: a page given up, or a page not of the expected shape
+  std::atomic<uint64_t> backfills_merged{0};  // requests folded into the running backfill
+};
+
 struct ClientStats {
   explicit ClientStats(size_t account_count)
       : account_count(account_count), accounts(std::make_unique<ConnectionStats[]>(account_count)) {}
@@ -79,12 +102,16 @@ struct ClientStats {
 
   std::atomic<uint64_t> tls_failures{0};  // TLS handshakes that failed (certificate, protocol)
   std::atomic<uint64_t> rest_ok{0};
-  std::atomic<uint64_t> rest_failed{0};     // network errors, timeouts, non-200 (each retried)
+  std::atomic<uint64_t> rest_failed{0};     // network errors, timeouts, non-200 (backfill pages included)
   std::atomic<uint64_t> rest_coalesced{0};  // requests equal to one already waiting
   std::atomic<uint64_t> rest_in_flight{0};
   std::atomic<uint64_t> rest_queued{0};
   std::atomic<uint64_t> backpressure_waits{0};  // times the sink refused and a connection paused
   std::atomic<uint64_t> dropped_at_stop{0};     // still refused when stop_timeout ran out
+  std::array<BackfillStats, kBackfillKinds> backfill;  // index: BackfillKind
+
+  BackfillStats& backfill_of(BackfillKind kind) { return backfill[size_t(kind)]; }
+  const BackfillStats& backfill_of(BackfillKind kind) const { return backfill[size_t(kind)]; }
 
   bool public_up() const { return public_stream.up.load(); }
   bool account_up(size_t index) const { return index < account_count && accounts[index].up.load(); }
@@ -97,7 +124,7 @@ struct ClientStats {
 };
 
 // The first problem that would keep the client from working (URLs, CA bundle, window,
-// symbols), or nullopt. For the daemon's startup checks.
+// symbols, backfill limits), or nullopt. For the daemon's startup checks.
 Result<> check_client_options(const ClientOptions& options);
 
 class ExchangeClient {
@@ -121,6 +148,21 @@ class ExchangeClient {
   // one still waiting in the queue is merged with it.
   void request_depth(uint32_t market);                      // GET /api/v1/depth?symbol=S
   void request_open_orders(uint16_t mm, uint16_t account);  // signed GET /api/v1/orders
+
+  // History backfills (SCORING.md section 13). Thread-safe (post to io). Paged one page at
+  // a time through the REST queue, each page pushed like any REST body; a page is tried
+  // at most backfill_attempts times. One backfill per market, and per account, at a time:
+  // a request while one runs merges into it (counted in backfills_merged).
+  //
+  // GET /api/v1/trades/history?symbol=S&limit=L&offset=N, N = 0, L, 2L, ..., until the
+  // target holds (core/backfill.h), a page is short, or backfill_max_pages were read.
+  // Merging widens the target (each condition: the older bound; unset = no requirement).
+  void request_trade_history(uint32_t market, TradeBackfillTarget target);
+  // Signed GET /wapi/v1/history/fills?fillType=User&from=<ms>&limit=L&offset=N&to=<ms>
+  // over [from, to] (to == 0: the clock now, read at the call), while pages are full, up to
+  // backfill_max_pages. Merging takes the earlier from and the later to; a window that
+  // grew is paged again from offset 0.
+  void request_fill_history(uint16_t mm, uint16_t account, TimeUs from, TimeUs to);
 
   const ClientStats& stats() const;
 

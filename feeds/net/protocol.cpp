@@ -54,6 +54,46 @@ std::string depth_path(std::string_view symbol) {
   return out;
 }
 
+std::string with_query(std::string_view path, const QueryList& query) {
+  std::string out(path);
+  char separator = '?';
+  for (const auto& [key, value] : query) {
+    out += separator;
+    out += key;
+    out += '=';
+    out += value;
+    separator = '&';
+  }
+  return out;
+}
+
+std::string trade_history_path(std::string_view symbol, int limit, int64_t offset) {
+  return with_query(kTradeHistoryPath, {{"symbol", std::string(symbol)},
+                                        {"limit", std::to_string(limit)},
+                                        {"offset", std::to_string(offset)}});
+}
+
+QueryList fill_history_query(int64_t from_ms, int64_t to_ms, int limit, int64_t offset) {
+  return {{"fillType", "User"},
+          {"from", std::to_string(from_ms)},
+          {"limit", std::to_string(limit)},
+          {"offset", std::to_string(offset)},
+          {"to", std::to_string(to_ms)}};
+}
+
+std::optional<TimeUs> retry_after_delay(std::string_view header) {
+  while (!header.empty() && (header.front() == ' ' || header.front() == '\t')) header.remove_prefix(1);
+  while (!header.empty() && (header.back() == ' ' || header.back() == '\t')) header.remove_suffix(1);
+  if (header.empty()) return std::nullopt;
+  constexpr int64_t kMaxSeconds = 86'400;  // a server asking for more is capped, not obeyed for days
+  int64_t seconds = 0;
+  for (char c : header) {
+    if (c < '0' || c > '9') return std::nullopt;
+    seconds = std::min(kMaxSeconds, seconds * 10 + (c - '0'));
+  }
+  return seconds * kUsPerSecond;
+}
+
 bool symbol_is_plain(std::string_view symbol) {
   return !symbol.empty() && std::all_of(symbol.begin(), symbol.end(), [](char c) {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||

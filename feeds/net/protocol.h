@@ -1,10 +1,14 @@
 // Backpack wire details the connections need, kept apart from the I/O (BACKPACK.md).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
+
+#include "core/time_utc.h"
 
 namespace mm::net {
 
@@ -12,6 +16,9 @@ inline constexpr std::string_view kPrivateStream = "account.orderUpdate";
 inline constexpr std::string_view kDepthPath = "/api/v1/depth";
 inline constexpr std::string_view kOrdersPath = "/api/v1/orders";
 inline constexpr std::string_view kOrdersInstruction = "orderQueryAll";
+inline constexpr std::string_view kTradeHistoryPath = "/api/v1/trades/history";
+inline constexpr std::string_view kFillHistoryPath = "/wapi/v1/history/fills";
+inline constexpr std::string_view kFillHistoryInstruction = "fillHistoryQueryAll";
 
 // trade.<S> and depth.<S> for every symbol, in symbol order.
 std::vector<std::string> public_streams(const std::vector<std::string>& symbols);
@@ -22,6 +29,19 @@ std::vector<std::vector<std::string>> split_streams(const std::vector<std::strin
 // need no escaping; see symbol_is_plain().
 std::string depth_path(std::string_view symbol);
 bool symbol_is_plain(std::string_view symbol);
+
+// Query parameters in the order they are sent. Values need no escaping (symbols, digits).
+using QueryList = std::vector<std::pair<std::string, std::string>>;
+// "<path>?k1=v1&k2=v2"; just the path when `query` is empty.
+std::string with_query(std::string_view path, const QueryList& query);
+// "/api/v1/trades/history?symbol=S&limit=L&offset=N" (this order).
+std::string trade_history_path(std::string_view symbol, int limit, int64_t offset);
+// fillType=User, from, limit, offset, to (ms): alphabetical, the order they are signed in.
+QueryList fill_history_query(int64_t from_ms, int64_t to_ms, int limit, int64_t offset);
+
+// A Retry-After header in delta-seconds form ("3") as a delay; nullopt when absent, an
+// HTTP-date or anything else. Values above a day are taken as a day.
+std::optional<TimeUs> retry_after_delay(std::string_view header);
 
 // An exchange error frame, {"id":null,"error":{"code":4006,"message":"Invalid stream"}}:
 // a JSON object (parsed with simdjson, keys in any order) with a top-level "error" key and

@@ -15,6 +15,7 @@
 #include <deque>
 #include <list>
 #include <map>
+#include <optional>
 
 #include "feeds/net/backoff.h"
 #include "feeds/net/protocol.h"
@@ -32,6 +33,7 @@ struct RestResult {
   std::string body;
   std::string error;  // network error or timeout
   TimeUs received_at = 0;
+  std::optional<TimeUs> retry_after;  // the response's Retry-After (delta-seconds form)
 };
 
 // One request on its own connection, under one deadline for all its steps.
@@ -127,6 +129,8 @@ class ExchangeImpl final : public Exchange, public std::enable_shared_from_this<
     r.ok = true;
     r.received_at = clock_.now_us();
     r.status = parser_.get().result_int();
+    if (auto it = parser_.get().find(http::field::retry_after); it != parser_.get().end())
+      r.retry_after = retry_after_delay(std::string_view(it->value().data(), it->value().size()));
     r.body = std::move(parser_.get().body());
     finish(std::move(r));
   }
@@ -177,8 +181,8 @@ class RestClientImpl final : public RestClient, public std::enable_shared_from_t
   void submit(RestRequest request) override {
     if (stopped_) return;
     const auto waiting = [&](const JobPtr& job) { return same(job->request, request); };
-    if (std::any_of(queue_.begin(), queue_.end(), waiting) ||
-        std::any_of(retrying_.begin(), retrying_.end(), waiting)) {
+    if (!request.on_attempt && (std::any_of(queue_.begin(), queue_.end(), waiting) ||
+                                std::any_of(retrying_.begin(), retrying_.end(), waiting))) {
       stats_->rest_coalesced.fetch_add(1, std::memory_order_relaxed);
       return;
     }
@@ -206,12 +210,32 @@ class RestClientImpl final : public RestClient, public std::enable_shared_from_t
     RestRequest request;
     Backoff backoff;
     asio::steady_timer retry_timer;
+    int attempts = 0;  // launched so far
   };
   using JobPtr = std::shared_ptr<Job>;
 
   static bool same(const RestRequest& a, const RestRequest& b) {
     return a.path == b.path && a.source.kind == b.source.kind && a.source.mm == b.source.mm &&
            a.source.account == b.source.account;
+  }
+
+  // Worth another attempt: the exchange is busy or failing, or the network is.
+  static bool transient(const RestResult& r) { return !r.ok || r.status == 429 || (r.status >= 500 && r.status < 600); }
+
+  static bool gives_up(const Job& job, const RestResult& r) {
+    const int limit = job.request.max_attempts;
+    return limit > 0 && (job.attempts >= limit || !transient(r));
+  }
+
+  // The backoff's delay, but never sooner than the server asked for (429, 503).
+  static TimeUs retry_delay(Job& job, const RestResult& r) {
+    const TimeUs delay = job.backoff.next();
+    const bool asked = r.ok && (r.status == 429 || r.status == 503) && r.retry_after;
+    return asked ? std::max(delay, *r.retry_after) : delay;
+  }
+
+  static void report(const Job& job, const RestAttempt& attempt) {
+    if (job.request.on_attempt) job.request.on_attempt(attempt);
   }
 
   void update_gauges() {
@@ -236,7 +260,7 @@ class RestClientImpl final : public RestClient, public std::enable_shared_from_t
     req.keep_alive(false);
     if (r.key) {
       const int64_t now_ms = config_.clock->now_us() / 1000;
-      const SignedHeaders h = sign_request(r.key->key, r.instruction, {}, now_ms, config_.window_ms);
+      const SignedHeaders h = sign_request(r.key->key, r.instruction, r.params, now_ms, config_.window_ms);
       req.set("X-API-Key", r.key->api_key);
       req.set("X-Signature", h.signature);
       req.set("X-Timestamp", h.timestamp);
@@ -247,9 +271,12 @@ class RestClientImpl final : public RestClient, public std::enable_shared_from_t
 
   void launch(JobPtr job) {
     const uint64_t id = next_id_++;
+    ++job->attempts;
     if (config_.base.tls && !tls_) {
       in_flight_[id];  // keeps on_result's bookkeeping uniform
-      return on_result(job, id, RestResult{false, 0, {}, "no TLS context (see the CA error logged at start)", 0});
+      RestResult no_tls;
+      no_tls.error = "no TLS context (see the CA error logged at start)";
+      return on_result(job, id, std::move(no_tls));
     }
     auto done = [self = shared_from_this(), job, id](RestResult r) { self->on_result(job, id, std::move(r)); };
     if (config_.base.tls)
@@ -270,31 +297,41 @@ class RestClientImpl final : public RestClient, public std::enable_shared_from_t
     in_flight_.erase(id);
     update_gauges();
     if (stopped_) return;
-    const RestRequest& req = job->request;
-    if (r.ok && r.status == 200) {
-      stats_->rest_ok.fetch_add(1, std::memory_order_relaxed);
-      Inbound m;
-      m.ts = r.received_at;
-      m.source = req.source;
-      m.kind = InboundKind::rest;
-      m.path = req.path;
-      m.payload = r.body;
-      push_->deliver(m);
-    } else {
-      stats_->rest_failed.fetch_add(1, std::memory_order_relaxed);
-      const TimeUs delay = job->backoff.next();
-      const std::string what = r.ok ? "HTTP " + std::to_string(r.status) + ": " + loggable(r.body) : r.error;
-      spdlog::warn("feed REST {}: {}; retry {} in {} ms", req.label, what, job->backoff.failures(), delay / 1000);
-      retrying_.push_back(job);
-      job->retry_timer.expires_after(std::chrono::microseconds(delay));
-      job->retry_timer.async_wait([self = shared_from_this(), job](const error_code& ec) {
-        if (ec || self->stopped_) return;
-        self->retrying_.remove(job);
-        self->queue_.push_front(job);  // it was asked for before anything still queued
-        self->launch_more();
-      });
-    }
+    if (r.ok && r.status == 200)
+      on_success(job, r);
+    else
+      on_failure(job, r);
     launch_more();
+  }
+
+  void on_success(const JobPtr& job, const RestResult& r) {
+    stats_->rest_ok.fetch_add(1, std::memory_order_relaxed);
+    Inbound m;
+    m.ts = r.received_at;
+    m.source = job->request.source;
+    m.kind = InboundKind::rest;
+    m.path = job->request.path;
+    m.payload = r.body;
+    push_->deliver(m);
+    report(*job, RestAttempt{true, true, r.body, {}, job->attempts});
+  }
+
+  void on_failure(const JobPtr& job, const RestResult& r) {
+    stats_->rest_failed.fetch_add(1, std::memory_order_relaxed);
+    std::string what = r.ok ? "HTTP " + std::to_string(r.status) + ": " + loggable(r.body) : r.error;
+    if (gives_up(*job, r)) return report(*job, RestAttempt{false, true, {}, std::move(what), job->attempts});
+    const TimeUs delay = retry_delay(*job, r);
+    spdlog::warn("feed REST {}: {}; retry {} in {} ms", job->request.label, what, job->backoff.failures(),
+                 delay / 1000);
+    retrying_.push_back(job);
+    job->retry_timer.expires_after(std::chrono::microseconds(delay));
+    job->retry_timer.async_wait([self = shared_from_this(), job](const error_code& ec) {
+      if (ec || self->stopped_) return;
+      self->retrying_.remove(job);
+      self->queue_.push_front(job);  // it was asked for before anything still queued
+      self->launch_more();
+    });
+    report(*job, RestAttempt{false, false, {}, std::move(what), job->attempts});
   }
 
   asio::io_context& io_;
