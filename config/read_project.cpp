@@ -72,7 +72,7 @@ void read_feed(Fields& f, FeedSettings& feed) {
   f.read_int("engine_spin_us", feed.engine_spin_us, 0, 10'000);
   f.read_int("engine_cpu", feed.engine_cpu, -1, 1023);  // checked against the machine at start
   f.read_int("max_trade_id_jump", feed.max_trade_id_jump, 1, std::numeric_limits<int64_t>::max());
-  f.read_int("backfill_max_pages", feed.backfill_max_pages, 0, 100'000);
+  f.read_int("backfill_max_pages", feed.backfill_max_pages, 1, 100'000);
   f.read_duration("backfill_overlap", feed.backfill_overlap);
   f.finish();
 }

@@ -275,6 +275,14 @@ void EngineLoop::account_needs_open_orders(uint16_t mm, uint16_t account) {
   if (!restoring_ && requests_) requests_->request_open_orders(mm, account);
 }
 
+void EngineLoop::trades_backfill_needed(uint32_t market, const TradeBackfillTarget& target) {
+  if (!restoring_ && requests_) requests_->request_trade_history(market, target);
+}
+
+void EngineLoop::fills_backfill_needed(uint16_t mm, uint16_t account, TimeUs from) {
+  if (!restoring_ && requests_) requests_->request_fill_history(mm, account, from);
+}
+
 void EngineLoop::snapshot_taken(uint32_t interval, TimeUs instant) {
   if (!restoring_ && journal_) journal_->tick(instant, interval);
   next_publish_ = 0;  // fresh standings right after every snapshot

@@ -36,6 +36,9 @@ class FeedRequests {
   virtual ~FeedRequests() = default;
   virtual void request_depth(uint32_t market) = 0;
   virtual void request_open_orders(uint16_t mm, uint16_t account) = 0;
+  // Backfill after outages (SCORING.md section 13).
+  virtual void request_trade_history(uint32_t market, const TradeBackfillTarget& target) = 0;
+  virtual void request_fill_history(uint16_t mm, uint16_t account, TimeUs from) = 0;  // until now
 };
 
 struct EngineLoopOptions {
@@ -91,6 +94,8 @@ class EngineLoop final : public EngineObserver {
   void month_closed(const MonthState& state) override;
   void book_needs_seed(uint32_t market) override;
   void account_needs_open_orders(uint16_t mm, uint16_t account) override;
+  void trades_backfill_needed(uint32_t market, const TradeBackfillTarget& target) override;
+  void fills_backfill_needed(uint16_t mm, uint16_t account, TimeUs from) override;
   void snapshot_taken(uint32_t interval, TimeUs instant) override;
   void notice(std::string_view what) override;
 

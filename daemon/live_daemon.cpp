@@ -26,6 +26,12 @@ class ClientRequests final : public FeedRequests {
   explicit ClientRequests(ExchangeClient& c) : client_(c) {}
   void request_depth(uint32_t market) override { client_.request_depth(market); }
   void request_open_orders(uint16_t mm, uint16_t account) override { client_.request_open_orders(mm, account); }
+  void request_trade_history(uint32_t market, const TradeBackfillTarget& target) override {
+    client_.request_trade_history(market, target);
+  }
+  void request_fill_history(uint16_t mm, uint16_t account, TimeUs from) override {
+    client_.request_fill_history(mm, account, from, 0);
+  }
 
  private:
   ExchangeClient& client_;

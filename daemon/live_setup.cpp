@@ -69,6 +69,7 @@ ClientOptions client_options(const Settings& settings) {
   c.reconnect_max = settings.feed.reconnect_max;
   c.rest_timeout = settings.feed.rest_timeout;
   c.window_ms = settings.feed.window_ms;
+  c.backfill_max_pages = int(settings.feed.backfill_max_pages);
   for (const MarketSpec& m : settings.program.markets) c.symbols.push_back(m.symbol);
   return c;
 }

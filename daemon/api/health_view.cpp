@@ -23,6 +23,14 @@ HealthFacts health_facts(const ViewContext& ctx) {
   if (h.accounts_connected < h.accounts_total) h.problems.push_back("account_feed_down");
   if (h.accounts_in_sync < h.accounts_connected) h.problems.push_back("account_orders_out_of_sync");
   if (h.books_in_sync < h.books_total) h.problems.push_back("book_out_of_sync");
+  if (ctx.has_report()) {
+    // Trades the backfill could not recover (SCORING.md section 13) cost the MMs volume.
+    for (const MarketResult& mk : s.report.markets) {
+      if (mk.trades_missing == 0 || mk.market >= ctx.program.markets.size()) continue;
+      h.problems.push_back(ctx.program.markets[mk.market].symbol + ": " + std::to_string(mk.trades_missing) +
+                           " trades missing");
+    }
+  }
   return h;
 }
 
@@ -31,7 +39,7 @@ void write_health(JsonWriter& w, const ViewContext& ctx) {
   w.begin_object();
   w.key("status").value(h.problems.empty() ? "ok" : "degraded");
   w.key("problems").begin_array();
-  for (const char* p : h.problems) w.value(p);
+  for (const std::string& p : h.problems) w.value(p);
   w.end_array();
   w.key("engine").begin_object();
   w.key("started").value(h.started);

@@ -14,7 +14,8 @@ struct HealthFacts {
   bool public_connected = false;
   size_t accounts_connected = 0, accounts_in_sync = 0, accounts_total = 0;
   size_t books_in_sync = 0, books_total = 0;
-  std::vector<const char*> problems;  // empty: "ok"
+  // Empty: "ok". Codes ("public_feed_down"), and per market "SOL_USDC: 212 trades missing".
+  std::vector<std::string> problems;
 };
 
 HealthFacts health_facts(const ViewContext& ctx);

@@ -79,7 +79,8 @@ void write_market(JsonWriter& w, const ViewContext& ctx, uint32_t market, const 
   write_book(w, ctx, market);
   write_fields(w, row,
                {F::snapshots_observed, F::snapshots_unobserved, F::active_days, F::maker_volume_usd,
-                F::program_maker_volume_usd, F::pair_pool_usd, F::trades_missing});
+                F::program_maker_volume_usd, F::pair_pool_usd, F::trades_missing, F::late_trades,
+                F::late_fills, F::late_volume_usd});
   w.key("mms").begin_array();
   for (uint32_t i = 0; i < ctx.program.mms.size(); ++i)
     if (role.sees_mm(i)) write_mm_row(w, ctx, i, market);

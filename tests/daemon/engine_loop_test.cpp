@@ -36,6 +36,16 @@ struct Requests : FeedRequests {
     std::lock_guard l(mu);
     orders.push_back({mm, a});
   }
+  std::vector<uint32_t> trade_history;
+  std::vector<std::pair<uint16_t, TimeUs>> fill_history;
+  void request_trade_history(uint32_t m, const TradeBackfillTarget&) override {
+    std::lock_guard l(mu);
+    trade_history.push_back(m);
+  }
+  void request_fill_history(uint16_t mm, uint16_t, TimeUs from) override {
+    std::lock_guard l(mu);
+    fill_history.push_back({mm, from});
+  }
 };
 
 std::string order_frame(TimeUs t, const char* id, const char* side, const char* price) {
@@ -117,6 +127,9 @@ TEST_CASE("engine loop: parse, apply, journal in order; the journal replays to t
     std::lock_guard l(requests.mu);
     CHECK(requests.depth == std::vector<uint32_t>{0});  // the public connect asked for a seed
     CHECK(requests.orders == std::vector<std::pair<uint16_t, uint16_t>>{{0, 0}});
+    // ... and the backfills: the market's trades, alpha's fills from the month start.
+    CHECK(requests.trade_history == std::vector<uint32_t>{0});
+    CHECK(requests.fill_history == std::vector<std::pair<uint16_t, TimeUs>>{{0, month_of(t0).start()}});
   }
   const Engine& live = loop.engine();
   CHECK(live.month().input.records == 10 + live.month().snapshots_taken);  // ticks are journal records

@@ -105,6 +105,10 @@ export interface Market {
   maker_volume_usd: number;
   program_maker_volume_usd: number;
   pair_pool_usd: number;
+  trades_missing: number;  // trade ids never received nor backfilled (SCORING.md 13)
+  late_trades: number;
+  late_fills: number;
+  late_volume_usd: number;
   mms: MarketMmRow[];
 }
 

@@ -210,6 +210,15 @@ TEST_CASE("health: feeds, books and engine lag; never an MM id") {
   CHECK(stalled["status"].str() == "degraded");
   CHECK(strings(stalled["problems"]) == std::vector<std::string>{"engine_stalled"});
 
+  // Trades the backfill could not recover are a problem, named by market.
+  auto missing = make_healthy_state(p, kPublished);
+  missing->report.markets[kSol].trades_missing = 212;
+  ViewContext gaps{p, *missing};
+  gaps.now = kPublished + 200'000;
+  const Json g = parse_json(mm::api::health_json(gaps));
+  CHECK(g["status"].str() == "degraded");
+  CHECK(strings(g["problems"]) == std::vector<std::string>{p.markets[kSol].symbol + ": 212 trades missing"});
+
   PublishedState before_start;
   before_start.published_at = kPublished;
   ViewContext idle{p, before_start};
@@ -375,8 +384,8 @@ TEST_CASE("API views and report agree on every key the rows share") {
   for (uint32_t m = 0; m < p.markets.size(); ++m) {
     const std::string symbol = p.markets[m].symbol;
     // symbol, category, reward_tier, snapshots_(un)observed, active_days, both volumes, pair_pool_usd,
-    // trades_missing
-    CHECK(check_agrees(markets["markets"][m], report["markets"][m], symbol) == 10);
+    // trades_missing, late_trades, late_fills, late_volume_usd
+    CHECK(check_agrees(markets["markets"][m], report["markets"][m], symbol) == 13);
   }
   for (uint32_t i = 0; i < p.mms.size(); ++i) {
     const std::string id = p.mms[i].id;

@@ -149,7 +149,7 @@ export function healthBlock(h: Health): HTMLElement {
   const f = h.feeds;
   return el("div", { class: "health", "data-health": h.status },
     el("p", {}, h.status === "ok" ? badge("ok", "ok") : badge(h.status, "warn"), " ",
-      h.problems.length ? h.problems.map((p) => p.replaceAll("_", " ")).join(", ") : "no problems"),
+      h.problems.length ? h.problems.map((p) => (p.includes(":") ? p : p.replaceAll("_", " "))).join(", ") : "no problems"),
     f ? table(["public feed", "accounts connected", "accounts in sync", "books in sync", "engine lag", "records"], [
       el("tr", {},
         td(yesNo(f.public_connected, "connected", "down")),
