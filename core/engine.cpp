@@ -251,14 +251,15 @@ void Engine::check_public_gap(uint32_t market, uint64_t id) {
   last = std::max(last, id);
 }
 
-// After a (re)connect: down to the lowest hole of the month (or the newest id seen, so
-// what came after it is fetched), and back to the month start when the month has no
-// trade of the market yet.
+// After a (re)connect: down to the lowest hole of the month, else to the id after the
+// stream's newest (so what came since is fetched; a far-ahead id is no reference), and
+// back to the month start when the month has no trade of the market yet.
 TradeBackfillTarget Engine::backfill_target(uint32_t market) const {
   TradeBackfillTarget t;
   const MarketMonth& mk = month_.markets[market];
   const IdRanges& ids = counted_[market];
   if (mk.trades > 0) t.down_to_id = ids.lowest_hole(mk.id_low, mk.id_high, program_.max_trade_id_jump);
+  if (!t.down_to_id && last_public_id_[market] != 0) t.down_to_id = last_public_id_[market] + 1;
   if (!t.down_to_id) {
     if (const std::optional<uint64_t> top = ids.highest()) t.down_to_id = *top + 1;
   }

@@ -89,11 +89,24 @@ TEST_CASE("a public trade after a hole asks for the history down to the hole; a 
   f.trade("SOL_USDC", 1'000'000, "10", "1", 0);  // far ahead: an anomaly, no backfill
   f.trade("SOL_USDC", 106, "10", "1", 0);        // the stream goes on from 105
   CHECK(rq.trades.size() == 1);
+  // A reconnect fetches down to the hole, then what came after the stream's 106, not
+  // after the far-ahead id (a page that reaches 1,000,001 would end the backfill at once).
+  f.public_up(false);
+  f.public_up(true);
+  REQUIRE(rq.trades.size() == 2);
+  CHECK(rq.trades[1].target.down_to_id == 102);
+  f.apply({SourceKind::rest}, TradeHistoryEvent{f.market("SOL_USDC"), std::vector<HistoryTrade>{
+                                                    ht(104, "10", "1", f.now()), ht(103, "10", "1", f.now()),
+                                                    ht(102, "10", "1", f.now())}});
+  f.public_up(false);
+  f.public_up(true);
+  REQUIRE(rq.trades.size() == 3);
+  CHECK(rq.trades[2].target.down_to_id == 107);
   // Ids an MM fill brought in are not a gap of the stream.
   f.mm_up("alpha", true);
   f.fill("alpha", "SOL_USDC", 7, Side::ask, "10", 107, "1", false, "0");
   f.trade("SOL_USDC", 108, "10", "1", 0);
-  CHECK(rq.trades.size() == 1);
+  CHECK(rq.trades.size() == 3);
 }
 
 TEST_CASE("private (re)connect asks for fills from the last private record minus the overlap") {
