@@ -23,6 +23,7 @@ const char* kUsage =
     "                                    SIGHUP: re-read the API token file)\n"
     "  simulate --config FILE --listen HOST:PORT [--seed N] [--tls-cert C --tls-key K]\n"
     "           [--rate N] [--faults SPEC] [--ground-truth FILE] [--duration SECONDS]\n"
+    "           [--history-retention N]\n"
     "                                    a Backpack-protocol exchange simulator\n"
     "  help                              this text\n"
     "\n"

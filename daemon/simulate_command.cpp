@@ -20,7 +20,8 @@ namespace mm {
 namespace {
 const char* kSimulateUsage =
     "usage: mmscore simulate --config FILE --listen HOST:PORT [--seed N] [--tls-cert C --tls-key K]\n"
-    "                        [--rate EVENTS_PER_S] [--faults SPEC] [--ground-truth FILE] [--duration SECONDS]\n";
+    "                        [--rate EVENTS_PER_S] [--faults SPEC] [--ground-truth FILE] [--duration SECONDS]\n"
+    "                        [--history-retention TRADES_PER_MARKET]\n";
 
 bool read_public_key(const std::string& path, std::string& out) {
   std::ifstream in(path);
@@ -64,7 +65,7 @@ struct SimulateArgs {
 
 Result<CliArgs> parse_flags(int argc, char** argv) {
   CliArgs args({"--config", "--listen", "--seed", "--tls-cert", "--tls-key", "--rate", "--faults", "--ground-truth",
-                "--duration"},
+                "--duration", "--history-retention"},
                {});
   if (auto parsed = args.parse(argc, argv, 2); !parsed) return parsed.error();
   if (!args.has("--config") || !args.positional().empty()) return make_error("--config is required");
@@ -86,6 +87,12 @@ Result<SimulateArgs> simulate_args(const CliArgs& args, Settings settings) {
   sim::SimServerOptions& o = out.server;
   o.listen = args.get("--listen").value_or(settings.simulator.listen);
   o.exchange = simulated_exchange(settings);
+  if (auto v = args.get("--history-retention")) {  // trades kept per market for the REST history
+    const auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), o.exchange.history_retention);
+    if (ec != std::errc() || end != v->data() + v->size() || o.exchange.history_retention == 0) {
+      return make_error("--history-retention takes a positive integer (trades per market)");
+    }
+  }
   o.events_per_second = *rate;
   o.faults = args.get("--faults").value_or(settings.simulator.faults);
   o.ground_truth_file = args.get("--ground-truth").value_or("");

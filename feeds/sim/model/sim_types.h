@@ -53,7 +53,14 @@ struct ExchangeOptions {
   int64_t volatility_ppm = 40;          // fair-price step scale per event, 1e-6 of the price
   uint32_t intermittent_pull_permille = 500;
   uint64_t first_order_id = 59'887'375'336;  // 11-digit ids as in 2026 recordings
+  // Trades kept per market for the REST history (trade_history.h), >= 1; older ones (and
+  // their fills) are no longer served.
+  size_t history_retention = 100'000;
 };
+
+// Taker fee in basis points, in the quote asset (orderFill `n`, fill history `fee`); makers
+// pay none.
+inline constexpr int64_t kTakerFeeBps = 10;
 
 enum class FrameKind : uint8_t { trade, depth, order_update };
 
@@ -64,6 +71,7 @@ struct Frame {
   uint32_t account = 0;   // index into ExchangeOptions::accounts when private
   uint32_t market = 0;    // index into ExchangeOptions::markets
   uint64_t update_id = 0; // depth frames: U == u
+  uint64_t trade_id = 0;  // trade and orderFill frames: `t`
   TimeUs event_time = 0;  // `E`
   std::string_view stream;  // "depth.SOL_USDC", "trade.SOL_USDC", "account.orderUpdate"
   std::string_view json;    // {"data":{...},"stream":"..."}; valid until the next step()

@@ -9,12 +9,13 @@ namespace mm::sim {
 
 namespace {
 int side_index(Side s) { return s == Side::bid ? 0 : 1; }
-// Taker fee in basis points, for the `n` field of taker fills; makers pay none here.
-constexpr int64_t kTakerFeeBps = 10;
 }  // namespace
 
 SyntheticExchange::SyntheticExchange(ExchangeOptions options)
-    : options_(std::move(options)), rng_(options_.seed), next_order_id_(options_.first_order_id) {
+    : options_(std::move(options)),
+      history_(options_.markets.size(), options_.accounts.size(), options_.history_retention),
+      rng_(options_.seed),
+      next_order_id_(options_.first_order_id) {
   const size_t n_markets = options_.markets.size();
   markets_.reserve(n_markets);
   for (const SimMarket& spec : options_.markets) {
@@ -142,6 +143,9 @@ void SyntheticExchange::settle_fills(uint32_t m, uint32_t taker_slot, bool immed
                        {event_time, now_, taker_buys ? taker.id : maker.id, taker_buys ? maker.id : taker.id,
                         !taker_buys, f.price, f.qty, trade_id});
     finish_frame(FrameKind::trade, false, 0, m, 0, ms.text.trade_stream, offset, event_time);
+    if (emitting_) pending_.back().frame.trade_id = trade_id;
+    history_.record(m, trade_id,
+                    {f.price, f.qty, now_, maker.id, taker.id, maker.owner, taker.owner, !taker_buys});
 
     OrderFields fill{OrderEventKind::fill, nullptr, false, 0, 0};
     fill.fill_price = f.price;
@@ -235,6 +239,7 @@ void SyntheticExchange::emit_order(uint32_t m, uint32_t slot, OrderFields fields
   append_order_frame(arena_, markets_[m].text, fields);
   finish_frame(FrameKind::order_update, true, uint32_t(o.owner), m, 0, kOrderUpdateStream, offset,
                fields.event_time);
+  if (emitting_ && fields.kind == OrderEventKind::fill) pending_.back().frame.trade_id = fields.trade_id;
 }
 
 void SyntheticExchange::emit_depth_changes(uint32_t m) {

@@ -2,7 +2,7 @@
 // individual orders, MM accounts quoting in configurable styles, other users keeping the
 // books deep, and takers sweeping levels. Each step() is one exchange event and yields
 // the public and private frames it causes, byte for byte as Backpack would send them;
-// depth_snapshot() and open_orders() give the REST bodies. Ground truth (exact maker and
+// depth_snapshot(), open_orders() and the history give the REST bodies. Ground truth (exact maker and
 // market volumes) is kept alongside, for checking the scoring engine.
 //
 // Pure logic: no sockets, no threads, no files. Not thread-safe; one instance per thread.
@@ -18,6 +18,7 @@
 #include "feeds/sim/model/order_book.h"
 #include "feeds/sim/model/rng.h"
 #include "feeds/sim/model/sim_types.h"
+#include "feeds/sim/model/trade_history.h"
 
 namespace mm::sim {
 
@@ -41,6 +42,13 @@ class SyntheticExchange {
   // REST /api/v1/orders body: the account's resting orders, all markets or one.
   std::string open_orders(uint32_t account, std::optional<uint32_t> market) const;
   uint64_t last_update_id(uint32_t market) const { return markets_[market].last_update_id; }
+  // REST /api/v1/trades/history body: up to `limit` retained trades, newest first, after
+  // skipping the `offset` newest (exchange_history.cpp).
+  HistoryPage trade_history(uint32_t market, size_t limit, size_t offset) const;
+  // REST /wapi/v1/history/fills body: one page of the account's retained fills.
+  HistoryPage fill_history(const FillQuery& query) const;
+  // Every trade made, as the history keeps it (the newest ExchangeOptions::history_retention).
+  const TradeHistory& history() const { return history_; }
   // Fault: the next depth update id is consumed but its frame is not sent (a gap).
   void skip_next_depth_update(uint32_t market) { markets_[market].skip_next_depth = true; }
 
@@ -105,6 +113,7 @@ class SyntheticExchange {
                     std::string_view stream, size_t offset, TimeUs event_time);
 
   ExchangeOptions options_;
+  TradeHistory history_;
   Rng rng_;
   OrderPool pool_;
   std::vector<MarketState> markets_;

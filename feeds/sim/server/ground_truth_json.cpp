@@ -34,6 +34,10 @@ void append_volume(std::string& out, u128 v) {
 u128 at(const std::vector<std::vector<u128>>& table, size_t a, size_t m) {
   return a < table.size() && m < table[a].size() ? table[a][m] : 0;
 }
+template <class T>
+T at(const std::vector<T>& list, size_t m) {
+  return m < list.size() ? list[m] : T{};
+}
 
 }  // namespace
 
@@ -44,7 +48,11 @@ std::string ground_truth_json(const GroundTruth& truth, const ExchangeOptions& e
     out.append("{\"symbol\":");
     append_string(out, exchange.markets[m].symbol);
     out.append(",\"volume\":");
-    append_volume(out, m < truth.market_volume.size() ? truth.market_volume[m] : 0);
+    append_volume(out, at(truth.market_volume, m));
+    out.append(",\"trades\":");
+    append_uint(out, at(truth.trades, m));
+    out.append(",\"trades_never_served\":");
+    append_uint(out, at(truth.trades_never_served, m));
     out.push_back('}');
   }
   out.append("],\"accounts\":[");

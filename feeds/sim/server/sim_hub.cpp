@@ -40,6 +40,8 @@ SimHub::SimHub(const SimServerOptions& options, SimServerStats& stats)
       exchange_(options.exchange),
       keys_(options.keys, options.exchange.accounts.size()),
       knowable_(options.exchange.accounts.size(), options.exchange.markets.size()),
+      delivery_(options.exchange.markets.size(), options.exchange.history_retention),
+      fill_history_iso_timestamps_(options.fill_history_iso_timestamps),
       trade_subs_(options.exchange.markets.size()),
       depth_subs_(options.exchange.markets.size()),
       private_subs_(options.exchange.accounts.size()),
@@ -217,6 +219,7 @@ void SimHub::unsubscribe_all(HubSession& session, SessionInfo& info) {
 // ---- the market ---------------------------------------------------------------------------
 
 void SimHub::step(TimeUs now) {
+  step_trades_.clear();
   exchange_.step(now, [&](const Frame& f) {
     const SessionList* list = nullptr;
     switch (f.kind) {
@@ -231,8 +234,10 @@ void SimHub::step(TimeUs now) {
       for (size_t i = 0; i < list->size(); ++i) queued |= queue(*(*list)[i], payload);
     }
     knowable_.on_frame(f, queued);
+    note_delivery(f, queued);
   });
   knowable_.end_step();
+  settle_delivery();
   stats_.exchange_steps.fetch_add(1, std::memory_order_relaxed);
 }
 
@@ -313,7 +318,14 @@ GroundTruth SimHub::ground_truth() const {
       t.knowable_maker_volume[a][m] = knowable_.knowable(a, m);
     }
   }
-  for (uint32_t m = 0; m < markets; ++m) t.market_volume.push_back(exchange_.market_volume(m));
+  for (uint32_t m = 0; m < markets; ++m) {
+    t.market_volume.push_back(exchange_.market_volume(m));
+    t.trades.push_back(exchange_.trade_count(m));
+    t.trades_never_served.push_back(exchange_.trade_count(m) - delivery_.delivered(m));
+    std::vector<HistoryOnlyTrade>& only = t.history_only.emplace_back(delivery_.history_only(m));
+    std::sort(only.begin(), only.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+    t.history_only_untracked.push_back(delivery_.history_only_untracked(m));
+  }
   return t;
 }
 

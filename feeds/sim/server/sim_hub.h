@@ -19,7 +19,12 @@
 #include "feeds/sim/server/sim_auth.h"
 #include "feeds/sim/server/sim_server.h"
 #include "feeds/sim/server/sim_stats.h"
+#include "feeds/sim/server/trade_delivery.h"
 #include "feeds/sim/model/synthetic_exchange.h"
+
+namespace mm::net {
+class QueryParams;
+}
 
 namespace mm::sim {
 
@@ -51,6 +56,8 @@ struct RestReply {
   // Open orders: whose orders the body lists, for the ground truth when it is sent.
   std::optional<uint32_t> listed_account;
   std::vector<uint64_t> listed_orders;
+  // History bodies: the trades they list, delivered when the body is sent.
+  std::vector<TradeRef> served_trades;
 };
 
 // Age of the depth snapshot a stale_depth fault serves (at least).
@@ -87,6 +94,7 @@ class SimHub {
   GroundTruth ground_truth() const;
   const SyntheticExchange& exchange() const { return exchange_; }
   const KnowableVolume& knowable() const { return knowable_; }
+  const TradeDelivery& delivery() const { return delivery_; }
 
  private:
   struct SessionInfo {
@@ -105,6 +113,15 @@ class SimHub {
     TimeUs at;
     std::string body;
   };
+  struct RestAnswer {
+    unsigned status;
+    std::string body;
+  };
+  struct StepTrade {  // a trade of the current step, and whether a frame of it was queued
+    uint32_t market;
+    uint64_t id;
+    bool streamed;
+  };
 
   bool queue(HubSession& session, const std::shared_ptr<const std::string>& frame);
   void send_text(HubSession& session, std::string text);  // errors, fault frames
@@ -118,11 +135,27 @@ class SimHub {
   void send_malformed(HubSession& session, const SessionInfo& info, TimeUs now);
   std::optional<uint32_t> market_of(std::string_view symbol) const;
   std::string depth_body(uint32_t market, TimeUs now);
+  // Delivery bookkeeping of step() (sim_hub_history.cpp).
+  void note_delivery(const Frame& frame, bool queued);
+  void settle_delivery();
+
+  // ---- REST (sim_hub_rest.cpp, history: sim_hub_history.cpp) ----
+  RestAnswer answer_rest(RestRoute route, const RestRequest& request, std::string_view query, RestReply& reply,
+                         TimeUs now);
+  // The account a signed request proves (instruction and every query parameter signed).
+  Result<uint32_t> verify_signed(const RestRequest& request, const net::QueryParams& params,
+                                 std::string_view instruction, TimeUs now);
+  RestAnswer open_orders(const RestRequest& request, const net::QueryParams& params, RestReply& reply, TimeUs now);
+  RestAnswer trades_history(const net::QueryParams& params, RestReply& reply) const;
+  RestAnswer fills_history(const RestRequest& request, const net::QueryParams& params, RestReply& reply, TimeUs now);
 
   SimServerStats& stats_;
   SyntheticExchange exchange_;
   SimKeys keys_;
   KnowableVolume knowable_;
+  TradeDelivery delivery_;
+  std::vector<StepTrade> step_trades_;  // scratch of step()
+  bool fill_history_iso_timestamps_;
   std::unordered_map<std::string, uint32_t> market_by_symbol_;
   std::string markets_body_;  // REST /api/v1/markets
 

@@ -11,15 +11,15 @@
 
 namespace mm::sim {
 
-namespace {
+// ---- helpers (sim_rest.h) -----------------------------------------------------------------
 
 std::string error_body(std::string_view code, std::string_view message) {
   return "{\"code\":\"" + std::string(code) + "\",\"message\":\"" + std::string(message) + "\"}";
 }
-
-}  // namespace
-
-// ---- helpers (sim_rest.h) -----------------------------------------------------------------
+std::string invalid_request(std::string_view message) { return error_body("INVALID_CLIENT_REQUEST", message); }
+std::string unauthorized(std::string_view why) {
+  return error_body("UNAUTHORIZED", "Invalid signature: " + std::string(why));
+}
 
 std::string markets_json(const std::vector<SimMarket>& markets) {
   std::string out = "[";
@@ -60,49 +60,65 @@ RestReply SimHub::handle_rest(const RestRequest& request, TimeUs now) {
   reply.delay = now < delay_until_ ? delay_ : 0;
   const net::Target target = net::split_target(request.target);
   RestRoute route = RestRoute::other;
-  auto answer = [&](unsigned status, std::string body) {
-    reply.status = status;
-    reply.body = std::move(body);
-    stats_.rest[size_t(route)][rest_status_index(status)].fetch_add(1, std::memory_order_relaxed);
-    return std::move(reply);
-  };
   if (target.path == "/api/v1/depth") route = RestRoute::depth;
   else if (target.path == "/api/v1/orders") route = RestRoute::orders;
   else if (target.path == "/api/v1/markets") route = RestRoute::markets;
-  if (route == RestRoute::other || request.method != "GET") return answer(404, error_body("NOT_FOUND", "Not found"));
+  else if (target.path == "/api/v1/trades/history") route = RestRoute::trade_history;
+  else if (target.path == "/wapi/v1/history/fills") route = RestRoute::fill_history;
+  RestAnswer answer = route == RestRoute::other || request.method != "GET"
+                          ? RestAnswer{404, error_body("NOT_FOUND", "Not found")}
+                          : answer_rest(route, request, target.query, reply, now);
+  reply.status = answer.status;
+  reply.body = std::move(answer.body);
+  stats_.rest[size_t(route)][rest_status_index(reply.status)].fetch_add(1, std::memory_order_relaxed);
+  return reply;
+}
 
-  const Result<net::QueryParams> params = net::QueryParams::parse(target.query);
-  if (!params) return answer(400, error_body("INVALID_CLIENT_REQUEST", "Invalid query"));
-  const std::optional<std::string_view> symbol = params->first("symbol");
-  std::optional<uint32_t> market;
-  if (symbol) market = market_of(*symbol);
-
+SimHub::RestAnswer SimHub::answer_rest(RestRoute route, const RestRequest& request, std::string_view query,
+                                       RestReply& reply, TimeUs now) {
+  const Result<net::QueryParams> params = net::QueryParams::parse(query);
+  if (!params) return {400, invalid_request("Invalid query")};
   switch (route) {
-    case RestRoute::depth:
-      if (!market) return answer(400, error_body("INVALID_CLIENT_REQUEST", "Invalid symbol"));
-      return answer(200, depth_body(*market, now));
-    case RestRoute::orders: {
-      // X-Window is optional on the exchange (default 5000 ms).
-      const std::string_view window = request.window.empty() ? std::string_view("5000") : request.window;
-      const Result<uint32_t> account =
-          keys_.verify("orderQueryAll", params->pairs(), request.api_key, request.signature, request.timestamp, window, now);
-      if (!account) {
-        stats_.signature_failures.fetch_add(1, std::memory_order_relaxed);
-        return answer(401, error_body("UNAUTHORIZED", "Invalid signature: " + account.message()));
-      }
-      if (symbol && !market) return answer(400, error_body("INVALID_CLIENT_REQUEST", "Invalid symbol"));
-      std::string body = exchange_.open_orders(*account, market);
-      reply.listed_account = *account;
-      reply.listed_orders = listed_order_ids(body);
-      return answer(200, std::move(body));
+    case RestRoute::depth: {
+      const std::optional<std::string_view> symbol = params->first("symbol");
+      const std::optional<uint32_t> market = symbol ? market_of(*symbol) : std::nullopt;
+      if (!market) return {400, invalid_request("Invalid symbol")};
+      return {200, depth_body(*market, now)};
     }
-    case RestRoute::markets: return answer(200, markets_body_);
+    case RestRoute::orders: return open_orders(request, *params, reply, now);
+    case RestRoute::markets: return {200, markets_body_};
+    case RestRoute::trade_history: return trades_history(*params, reply);
+    case RestRoute::fill_history: return fills_history(request, *params, reply, now);
     case RestRoute::other: break;
   }
-  return answer(404, error_body("NOT_FOUND", "Not found"));
+  return {404, error_body("NOT_FOUND", "Not found")};
+}
+
+Result<uint32_t> SimHub::verify_signed(const RestRequest& request, const net::QueryParams& params,
+                                       std::string_view instruction, TimeUs now) {
+  // X-Window is optional on the exchange (default 5000 ms).
+  const std::string_view window = request.window.empty() ? std::string_view("5000") : request.window;
+  Result<uint32_t> account =
+      keys_.verify(instruction, params.pairs(), request.api_key, request.signature, request.timestamp, window, now);
+  if (!account) stats_.signature_failures.fetch_add(1, std::memory_order_relaxed);
+  return account;
+}
+
+SimHub::RestAnswer SimHub::open_orders(const RestRequest& request, const net::QueryParams& params, RestReply& reply,
+                                       TimeUs now) {
+  const Result<uint32_t> account = verify_signed(request, params, "orderQueryAll", now);
+  if (!account) return {401, unauthorized(account.message())};
+  const std::optional<std::string_view> symbol = params.first("symbol");
+  const std::optional<uint32_t> market = symbol ? market_of(*symbol) : std::nullopt;
+  if (symbol && !market) return {400, invalid_request("Invalid symbol")};
+  std::string body = exchange_.open_orders(*account, market);
+  reply.listed_account = *account;
+  reply.listed_orders = listed_order_ids(body);
+  return {200, std::move(body)};
 }
 
 void SimHub::on_rest_sent(const RestReply& reply) {
+  for (const TradeRef& t : reply.served_trades) delivery_.served(t.market, t.id);
   if (!reply.listed_account) return;
   for (uint64_t id : reply.listed_orders) knowable_.reveal(*reply.listed_account, id);
 }

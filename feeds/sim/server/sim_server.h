@@ -37,6 +37,9 @@ struct SimServerOptions {
   //   malformed@90s  delay_rest:3s@100s  (grammar and meaning: feeds/sim/server/README.md)
   std::string faults;
   std::string ground_truth_file;       // written by stop() when set
+  // REST history: trades kept per market are exchange.history_retention. Fill history
+  // timestamps as ISO strings without zone instead of ms (both exist in Backpack versions).
+  bool fill_history_iso_timestamps = false;
   // A WebSocket session whose unsent frames exceed either bound is closed (slow client).
   size_t max_queue_bytes = size_t(64) << 20;
   size_t max_queue_frames = 100'000;
@@ -46,18 +49,46 @@ struct SimServerOptions {
   const Clock* clock = &system_clock();
 };
 
+// A trade that reached clients only through a history response: no trade frame and no
+// orderFill frame of it was queued to any session, and a trades or fills history body
+// listing it was sent.
+struct HistoryOnlyTrade {
+  uint64_t id = 0;
+  int64_t timestamp_ms = 0;  // as the history serves it
+  u128 notional = 0;         // 1e-15 quote units
+};
+
 struct GroundTruth {
-  // [account][market] exact maker volume, 1e-15 quote units; [market] all trades.
+  // [account][market] exact maker volume of every maker fill (the "all" figure), 1e-15
+  // quote units; [market] the volume of every trade.
   std::vector<std::vector<u128>> maker_volume;
   std::vector<u128> market_volume;
   // [account][market] the part of maker_volume a client could know from what the server
   // queued to it (knowable_volume.h); <= maker_volume.
   std::vector<std::vector<u128>> knowable_maker_volume;
+  // [market] trades made, and those of them never delivered by any path: no trade frame
+  // queued to a trade.<S> subscriber, no orderFill frame queued to a private session, and
+  // not in a trades or fills history body that was sent (trade_delivery.h).
+  std::vector<uint64_t> trades, trades_never_served;
+  // [market] the history-only trades, by id; history_only_untracked[market] counts those
+  // left out because the list reached its bound (history_retention): 0 means complete.
+  std::vector<std::vector<HistoryOnlyTrade>> history_only;
+  std::vector<uint64_t> history_only_untracked;
 };
 
-// The ground truth file: {"markets":[{"symbol","volume"}],"accounts":[{"mm_id","account",
-// "markets":[{"symbol","maker_volume","knowable_maker_volume"}]}]}, volumes as exact
-// decimal strings in quote units with 15 decimals.
+// The history-only trades of `market` with timestamp_ms * 1000 < before, and their exact
+// notional: with `before` the start of a month, what a daemon that was streaming nothing
+// during an outage across the month end counts as late_trades / late_volume_usd.
+struct HistoryOnlyTally {
+  uint64_t trades = 0;
+  u128 notional = 0;
+};
+HistoryOnlyTally history_only_before(const GroundTruth& truth, uint32_t market, TimeUs before);
+
+// The ground truth file: {"markets":[{"symbol","volume","trades","trades_never_served"}],
+// "accounts":[{"mm_id","account","markets":[{"symbol","maker_volume",
+// "knowable_maker_volume"}]}]}, volumes as exact decimal strings in quote units with 15
+// decimals (maker_volume: every maker fill), counts as integers.
 std::string ground_truth_json(const GroundTruth& truth, const ExchangeOptions& exchange);
 
 class SimServer {

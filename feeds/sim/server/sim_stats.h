@@ -11,8 +11,8 @@
 
 namespace mm::sim {
 
-enum class RestRoute : uint8_t { depth, orders, markets, other };
-inline constexpr size_t kRestRouteCount = 4;
+enum class RestRoute : uint8_t { depth, orders, markets, trade_history, fill_history, other };
+inline constexpr size_t kRestRouteCount = 6;
 // The statuses the simulator answers with; index via rest_status_index().
 inline constexpr std::array<unsigned, 5> kRestStatuses = {200, 400, 401, 404, 0 /* any other */};
 inline size_t rest_status_index(unsigned status) {

@@ -6,60 +6,13 @@
 #include "feeds/sim/server/frame_fields.h"
 #include "feeds/sim/server/sim_hub.h"
 #include "feeds/sim/server/sim_rest.h"
-#include "tests/feeds/sim_server/sim_server_test_support.h"
+#include "tests/feeds/sim_server/hub_test_support.h"
 
 using namespace mm;
 using namespace mm::sim;
 using namespace mm::simtest;
 
 namespace {
-
-struct FakeSession final : HubSession {
-  std::vector<std::string> frames;
-  bool refuse = false;  // as a closing session does
-  bool drained = false, shut = false;
-  bool send(std::shared_ptr<const std::string> frame) override {
-    if (refuse || drained || shut) return false;
-    frames.push_back(*frame);
-    return true;
-  }
-  void drain_and_close() override { drained = true; }
-  void shutdown() override { shut = true; }
-  size_t count_stream(std::string_view stream) const {
-    size_t n = 0;
-    for (const auto& f : frames) n += own_json_field(f, "stream") == stream;
-    return n;
-  }
-};
-
-TimeUs now_us() { return now_ms() * 1000; }
-
-struct HubRig {
-  SimSetup setup;
-  SimServerStats stats;
-  std::unique_ptr<SimHub> hub;
-  TimeUs t = now_us();
-
-  HubRig() { hub = std::make_unique<SimHub>(setup.options, stats); }
-  void steps(int n) {
-    for (int i = 0; i < n; ++i) hub->step(t += 1000);
-  }
-  FakeSession& connect(std::vector<std::unique_ptr<FakeSession>>& owner) {
-    owner.push_back(std::make_unique<FakeSession>());
-    hub->add_session(*owner.back());
-    return *owner.back();
-  }
-  RestReply rest(std::string target, std::vector<std::pair<std::string, std::string>> headers = {}) {
-    std::string_view key, sig, ts, window;
-    for (const auto& [k, v] : headers) {
-      if (k == "X-API-Key") key = v;
-      if (k == "X-Signature") sig = v;
-      if (k == "X-Timestamp") ts = v;
-      if (k == "X-Window") window = v;
-    }
-    return hub->handle_rest(RestRequest{"GET", target, key, sig, ts, window}, now_us());
-  }
-};
 
 const std::string kError4003 = R"({"id":null,"error":{"code":4003,"message":"Invalid signature"}})";
 const std::string kError4006 = R"({"id":null,"error":{"code":4006,"message":"Invalid stream"}})";
@@ -400,9 +353,11 @@ TEST_CASE("ground truth JSON: exact 15-decimal quote volumes", "[sim_server][tru
   gt.market_volume = {u128(1234567890) * 1'000'000'000ULL + 1, 0};
   gt.maker_volume = {{5, 0}, {0, 0}, {0, u128(10) * 1'000'000'000'000'000ULL}};
   gt.knowable_maker_volume = {{4, 0}, {0, 0}, {0, 0}};
+  gt.trades = {12, 3};
+  gt.trades_never_served = {2, 0};
   CHECK(ground_truth_json(gt, setup.options.exchange) ==
-        R"({"markets":[{"symbol":"SOL_USDC","volume":"1234.567890000000001"},)"
-        R"({"symbol":"BTC_USDC_PERP","volume":"0.000000000000000"}],"accounts":[)"
+        R"({"markets":[{"symbol":"SOL_USDC","volume":"1234.567890000000001","trades":12,"trades_never_served":2},)"
+        R"({"symbol":"BTC_USDC_PERP","volume":"0.000000000000000","trades":3,"trades_never_served":0}],"accounts":[)"
         R"({"mm_id":"alpha","account":"main","markets":[{"symbol":"SOL_USDC","maker_volume":"0.000000000000005",)"
         R"("knowable_maker_volume":"0.000000000000004"},{"symbol":"BTC_USDC_PERP","maker_volume":"0.000000000000000",)"
         R"("knowable_maker_volume":"0.000000000000000"}]},)"

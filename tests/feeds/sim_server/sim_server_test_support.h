@@ -93,12 +93,15 @@ inline std::string subscribe(const std::vector<std::string>& streams) {
 inline std::string subscribe_private(const Ed25519Key& key, int64_t ts_ms = now_ms(), int64_t window_ms = 5000) {
   return subscribe_frame({"account.orderUpdate"}, &key, ts_ms, window_ms);
 }
-inline std::vector<std::pair<std::string, std::string>> signed_headers(const Ed25519Key& key,
-                                                                       std::vector<std::pair<std::string, std::string>> params = {},
-                                                                       int64_t ts_ms = now_ms()) {
-  const SignedHeaders h = sign_request(key, "orderQueryAll", std::move(params), ts_ms, 5000);
+using Headers = std::vector<std::pair<std::string, std::string>>;
+inline Headers signed_headers_for(const Ed25519Key& key, std::string_view instruction, Headers params = {},
+                                  int64_t ts_ms = now_ms()) {
+  const SignedHeaders h = sign_request(key, instruction, std::move(params), ts_ms, 5000);
   return {{"X-API-Key", h.api_key}, {"X-Signature", h.signature}, {"X-Timestamp", h.timestamp},
           {"X-Window", h.window}};
+}
+inline Headers signed_headers(const Ed25519Key& key, Headers params = {}, int64_t ts_ms = now_ms()) {
+  return signed_headers_for(key, "orderQueryAll", std::move(params), ts_ms);
 }
 
 // Parses frames and REST bodies as the daemon would, and keeps the first refusal.
