@@ -9,8 +9,11 @@
 #include <thread>
 
 #include "config/config.h"
+#include "core/report_format.h"
 #include "daemon/live_daemon.h"
 #include "daemon/live_setup.h"
+#include "feeds/journal_replay.h"
+#include "feeds/journal_writer.h"
 #include "feeds/signing.h"
 #include "feeds/sim/server/sim_server.h"
 #include "tests/daemon/api/raw_client.h"
@@ -113,6 +116,20 @@ bool settled(const LiveDaemon& daemon) {
       20);
 }
 
+std::string without_as_of(std::string json) {
+  const auto at = json.find("\"as_of\"");
+  return json.erase(at, json.find('\n', at) - at);
+}
+
+// The live figures are the replay of the daemon's own journal, bit for bit.
+void check_replay(const Program& program, const std::string& dir, const Engine& live) {
+  Engine replayed(program);
+  JournalReplayer replayer(program, replayed);
+  for (const auto& f : list_journal_files(dir + "/journal")) REQUIRE(replayer.replay_file(f));
+  CHECK(without_as_of(report_json(program, score_month(program, live.month(), false))) ==
+        without_as_of(report_json(program, score_month(program, replayed.month(), false))));
+}
+
 LiveDaemonOptions daemon_options(const Run& r, const sim::SimServer& server, const Clock& clock) {
   LiveDaemonOptions o;
   o.client = r.client;
@@ -165,6 +182,7 @@ TEST_CASE("backfill: an outage longer than the history retention leaves exactly 
   }
   CHECK(missing > 0);
   CHECK_THAT(health.body, Catch::Contains("\"status\":\"degraded\""));
+  check_replay(program, r.dir, daemon.engine());
   std::filesystem::remove_all(r.dir);
 }
 
@@ -211,6 +229,7 @@ TEST_CASE("backfill: a month end inside a public outage makes the old month's hi
     late += trades;
   }
   CHECK(late > 0);
+  check_replay(program, r.dir, daemon.engine());
   // The old month's final report was written at the month end.
   CHECK(std::filesystem::exists(r.dir + "/reports/report-" + month_of(t0).to_string() + ".json"));
   std::filesystem::remove_all(r.dir);
