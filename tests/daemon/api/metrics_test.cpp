@@ -204,7 +204,10 @@ TEST_CASE("metrics: exchange client counters per connection") {
   client.public_stream.frames = 120;
   client.accounts[2].connects = 4;
   client.rest_failed = 2;
-  const auto state = make_state(p, 1'776'254'400'000'000);
+  client.backfill_of(mm::BackfillKind::trades).requests_ok = 7;
+  client.backfill_of(mm::BackfillKind::fills).requests_retried = 3;
+  auto state = make_state(p, 1'776'254'400'000'000);
+  state->report.markets[kSol].trades_missing = 212;
   mm::api::MetricsInput in{p, state.get()};
   in.now = state->published_at;
   in.client = &client;
@@ -213,6 +216,11 @@ TEST_CASE("metrics: exchange client counters per connection") {
   CHECK(value(m, "mmscore_feed_frames_total", {{"connection", "public"}}) == 120);
   CHECK(value(m, "mmscore_feed_connects_total", {{"connection", "gamma/main"}}) == 4);
   CHECK(value(m, "mmscore_feed_rest_requests_total", {{"result", "failed"}}) == 2);
+  CHECK(value(m, "mmscore_backfill_requests_total", {{"kind", "trades"}, {"outcome", "ok"}}) == 7);
+  CHECK(value(m, "mmscore_backfill_requests_total", {{"kind", "fills"}, {"outcome", "retried"}}) == 3);
+  CHECK(value(m, "mmscore_backfill_requests_total", {{"kind", "fills"}, {"outcome", "failed"}}) == 0);
+  CHECK(value(m, "mmscore_trades_missing", {{"market", "SOL_USDC"}}) == 212);
+  CHECK(value(m, "mmscore_trades_missing", {{"market", "BTC_USDC_PERP"}}) == 0);
   CHECK(value(m, "mmscore_engine_lag_seconds") == 0);
 
   mm::api::MetricsInput empty{p, nullptr};  // before the first publish: still valid text
