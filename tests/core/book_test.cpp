@@ -54,7 +54,7 @@ TEST_CASE("seeding applies the snapshot and bridges buffered frames") {
   CHECK(b.top()->best_ask == px("99.50"));
 }
 
-TEST_CASE("a snapshot older than the buffered frames does not bridge; the next one does") {
+TEST_CASE("a snapshot older than the buffered frames does not bridge, the next one does") {
   Frames f;
   f.keep.reserve(64);
   Book b;

@@ -72,7 +72,7 @@ TEST_CASE("public (re)connect asks for each market's history: month start, then 
   CHECK(rq.trades[sol].target.down_to_id == 102);
 }
 
-TEST_CASE("a public trade after a hole asks for the history down to the hole; a jump does not") {
+TEST_CASE("a public trade after a hole asks for the history down to the hole, a jump does not") {
   Program p = make_program({{"SOL_USDC"}}, {"alpha"});
   p.max_trade_id_jump = 1000;
   Requests rq;

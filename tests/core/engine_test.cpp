@@ -175,7 +175,7 @@ TEST_CASE("band, size and spread at a snapshot") {
   CHECK(v.ask_depth_in_band == usd(10100));  // 101.00 x 100, on the band edge
 }
 
-TEST_CASE("band edge counts on the ask side as well; spread_mode best and mean_side size") {
+TEST_CASE("band edge counts on the ask side as well, spread_mode best and mean_side size") {
   Program p = make_program({{"SOL_USDC"}}, {"alpha"});
   p.spread_mode = SpreadMode::best;
   p.size_mode = SizeMode::mean_side;

@@ -51,7 +51,7 @@ TEST_CASE("a far-ahead trade id does not make a later fill count twice") {
   CHECK(log.lines[0].find("trade id jump on SOL_USDC: 960000000") == 0);
 }
 
-TEST_CASE("a private fill counts in the all-user volume once; its public trade adds nothing") {
+TEST_CASE("a private fill counts in the all-user volume once, its public trade adds nothing") {
   Program p = make_program({{"SOL_USDC"}}, {"alpha", "bravo"});
   Engine e(p);
   Feed f(e);

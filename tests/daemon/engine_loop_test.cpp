@@ -78,7 +78,7 @@ std::string without_as_of(std::string json) {
 
 }  // namespace
 
-TEST_CASE("engine loop: parse, apply, journal in order; the journal replays to the same report") {
+TEST_CASE("engine loop: parse, apply, journal in order, the journal replays to the same report") {
   // Sleeping between messages, and polling the ring before sleeping: same outcome.
   const TimeUs spin = GENERATE(TimeUs(0), TimeUs(2000));
   INFO("spin_before_sleep " << spin);

@@ -22,7 +22,7 @@ struct Value {
 };
 }  // namespace
 
-TEST_CASE("RcuCell: readers always see a whole, live value; old values are freed") {
+TEST_CASE("RcuCell: readers always see a whole, live value, old values are freed") {
   {
     RcuCell<Value> cell;
     CHECK_FALSE(cell.read([](const Value&) {}));

@@ -95,7 +95,7 @@ TEST_CASE("the recorded REST trades parse as one history page", "[feeds][rest][h
   CHECK(h.payload<TradeHistoryEvent>().trades.size() == 10);
 }
 
-TEST_CASE("fill history: fills of configured markets with a trade id; ms or ISO times", "[feeds][rest][history]") {
+TEST_CASE("fill history: fills of configured markets with a trade id, ms or ISO times", "[feeds][rest][history]") {
   Harness h;
   REQUIRE(h.rest(kFillsPath, kFills, kAlphaRest).ok);
   CHECK(h.record.source.kind == SourceKind::mm_rest);

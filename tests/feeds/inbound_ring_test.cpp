@@ -42,7 +42,7 @@ TEST_CASE("ring carries messages whole and in order, across the wrap") {
   CHECK(ring.used_bytes() == 0);
 }
 
-TEST_CASE("a full ring refuses and counts; nothing is lost or reordered") {
+TEST_CASE("a full ring refuses and counts, nothing is lost or reordered") {
   InboundRing ring(4096);
   std::string payload(500, 'p');
   int pushed = 0;

@@ -237,7 +237,7 @@ TEST_CASE("before the engine publishes: 503 with Retry-After, metrics still serv
   CHECK(http_get(s.port(), "/v1/markets", kOpsToken).status == 503);
 }
 
-TEST_CASE("token reload: takes effect at once; a broken file keeps the old tokens") {
+TEST_CASE("token reload: takes effect at once, a broken file keeps the old tokens") {
   Server s;
   CHECK(http_get(s.port(), "/v1/report", kOpsToken).status == 200);
   write_file(s.tokens_file, "rotated-ops-token-0123456789 ops\n");

@@ -96,7 +96,7 @@ TEST_CASE("stream: month_closed when the engine froze a month") {
   CHECK(parse_json(*update)["month"].str() == "2026-05");
 }
 
-TEST_CASE("stream: a client that never reads is dropped at the queue limit; the others go on") {
+TEST_CASE("stream: a client that never reads is dropped at the queue limit, the others go on") {
   mm::api::ApiOptions o = fast_push();
   o.push_interval = 2'000;      // 2 ms
   o.socket_send_buffer = 4096;  // small kernel buffers: the queue fills after a few messages

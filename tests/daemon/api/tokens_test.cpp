@@ -72,7 +72,7 @@ TEST_CASE("token lookup compares every entry whatever matches (constant time)") 
   CHECK(mm::api::digest_token("a").size() == mm::api::digest_token(std::string(1000, 'a')).size());
 }
 
-TEST_CASE("token store: a reload replaces the tokens; a broken file keeps the previous ones") {
+TEST_CASE("token store: a reload replaces the tokens, a broken file keeps the previous ones") {
   const Program p = make_program();
   const std::string dir = temp_dir();
   const std::string path = dir + "/tokens.txt";

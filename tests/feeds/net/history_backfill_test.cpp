@@ -514,7 +514,7 @@ TEST_CASE("backfill: a body that is not an array of trades is pushed once and en
   CHECK(sink.count(Source{SourceKind::mm_rest, 1, 0}, InboundKind::rest) == 1);
 }
 
-TEST_CASE("backfill: stop() ends it; nothing is pushed afterwards", "[net][backfill]") {
+TEST_CASE("backfill: stop() ends it, nothing is pushed afterwards", "[net][backfill]") {
   TestServer server;
   std::atomic<bool> release{false};
   server.set_http_handler([&](const HttpRequestRecord& r) -> HttpReply {

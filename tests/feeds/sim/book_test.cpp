@@ -37,7 +37,7 @@ TEST_CASE("depth update ids are consecutive per market, U == u") {
   for (uint32_t m = 0; m < ex.market_count(); ++m) CHECK(ex.last_update_id(m) == last[m]);
 }
 
-TEST_CASE("the book never crosses and stays two-sided; numbers sit on the grid") {
+TEST_CASE("the book never crosses and stays two-sided, numbers sit on the grid") {
   const ExchangeOptions options = small_options(22);
   SyntheticExchange ex(options);
   EngineRig rig(options, 10 * kUsPerSecond);
@@ -86,7 +86,7 @@ TEST_CASE("the book never crosses and stays two-sided; numbers sit on the grid")
   }
 }
 
-TEST_CASE("depth frames rebuild the REST snapshot; private frames rebuild open orders") {
+TEST_CASE("depth frames rebuild the REST snapshot, private frames rebuild open orders") {
   const ExchangeOptions options = small_options(23);
   SyntheticExchange ex(options);
   warm_up(ex, 5000, kStart - 10 * kUsPerSecond);

@@ -26,7 +26,7 @@ std::string transcript(uint64_t seed, uint64_t steps) {
 
 }  // namespace
 
-TEST_CASE("same seed gives a byte-identical stream; another seed differs") {
+TEST_CASE("same seed gives a byte-identical stream, another seed differs") {
   const std::string a = transcript(11, 5000);
   const std::string b = transcript(11, 5000);
   const std::string c = transcript(12, 5000);

@@ -73,7 +73,7 @@ TEST_CASE("engine maker volumes equal the exchange's ground truth exactly") {
   CHECK(rig.engine().month().snapshots_taken >= 1);
 }
 
-TEST_CASE("a skipped depth update breaks the engine's book; a REST seed repairs it") {
+TEST_CASE("a skipped depth update breaks the engine's book, a REST seed repairs it") {
   const ExchangeOptions options = small_options(41);
   SyntheticExchange ex(options);
   warm_up(ex, 3000, kStart - 10 * kUsPerSecond);

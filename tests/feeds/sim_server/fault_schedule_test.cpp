@@ -55,7 +55,7 @@ TEST_CASE("fault schedule: every kind with its argument, sorted by time", "[sim_
   CHECK(std::string(to_string(FaultKind::stale_depth)) == "stale_depth");
 }
 
-TEST_CASE("fault schedule: empty means no faults; errors name the item", "[sim_server][faults]") {
+TEST_CASE("fault schedule: empty means no faults, errors name the item", "[sim_server][faults]") {
   CHECK(parse_ok("").empty());
   CHECK(parse_ok("  ").empty());
   CHECK(parse_error("gap:SOL_USDC@60s,boom@3s") ==

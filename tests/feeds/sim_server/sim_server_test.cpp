@@ -118,7 +118,7 @@ TEST_CASE("server: REST endpoints on one keep-alive connection", "[sim_server][n
   CHECK(s.rest_requests(RestRoute::other, 404) == 1);
 }
 
-TEST_CASE("server: pings arrive and are answered; a silent client is closed", "[sim_server][net]") {
+TEST_CASE("server: pings arrive and are answered, a silent client is closed", "[sim_server][net]") {
   SimSetup setup;
   setup.options.ping_interval = 100'000;
   setup.options.pong_timeout = 1'000'000;  // generous: the answering client may be descheduled
