@@ -31,6 +31,11 @@ void Engine::reject() {
   ++in.rejected;
 }
 
+void Engine::torn() {
+  InputCounters& in = started_ ? month_.input : pending_input_;
+  ++in.torn;
+}
+
 void Engine::apply(const Record& r) {
   if (!started_) start(r.ts);
   advance_to(r.ts);

@@ -76,6 +76,7 @@ class Engine {
 
   void apply(const Record& r);
   void reject();  // a malformed record: counted, changes nothing else
+  void torn();    // a torn last line of a journal file: counted (input.torn), not a record
   // Live timer: time passed with no record. Takes due snapshots, closes the month.
   void advance_clock(TimeUs now);
 

@@ -41,6 +41,7 @@ struct InputCounters {
   uint64_t records = 0;   // every record read, refused ones included
   uint64_t rejected = 0;  // malformed, refused whole
   uint64_t ignored = 0;   // well-formed, not used for scoring
+  uint64_t torn = 0;      // a journal file's last line without its newline (a crash): dropped, not a record
 };
 
 struct MonthState {

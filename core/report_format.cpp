@@ -20,6 +20,7 @@ std::string report_json(const Program& p, const Report& r) {
   w.key("final").value(r.final);
   w.key("as_of").value(format_rfc3339(r.as_of));
   w.key("config_hash").value(r.config_hash);
+  if (r.journal_config_hash) w.key("journal_config_hash").value(*r.journal_config_hash);
   w.key("redistribution").value(redistribution_name(r.redistribution));
   w.key("pool_usd").cents(r.pool);
   w.key("unallocated_usd").cents(r.unallocated);
@@ -28,6 +29,7 @@ std::string report_json(const Program& p, const Report& r) {
   w.key("records").value(r.input.records);
   w.key("rejected").value(r.input.rejected);
   w.key("ignored").value(r.input.ignored);
+  w.key("torn").value(r.input.torn);
   w.end_object();
 
   w.key("markets").begin_array();

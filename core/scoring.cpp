@@ -251,6 +251,7 @@ Report score_month(const Program& p, const MonthState& s, bool final) {
     mk.snapshots_observed = s.markets[m].snapshots_observed;
     mk.snapshots_unobserved = s.markets[m].snapshots_unobserved;
     mk.trades_missing = s.markets[m].trades_missing;
+    mk.trade_id_jumps = s.markets[m].trade_id_jumps;
     mk.late_trades = s.markets[m].late_trades;
     mk.late_fills = s.markets[m].late_fills;
     mk.late_volume_usd = quote_to_usd(s.markets[m].late_volume, p.markets[m].usd_rate);

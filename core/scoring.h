@@ -28,6 +28,7 @@ struct MarketResult {
   uint32_t snapshots_observed = 0, snapshots_unobserved = 0;
   Cents unallocated = 0;
   uint64_t trades_missing = 0;  // SCORING.md section 13
+  uint64_t trade_id_jumps = 0;  // anomalies: ids far ahead of the market's (not missing trades)
   uint64_t late_trades = 0, late_fills = 0;
   u128 late_volume_usd = 0;  // 1e-15 USD
 };
@@ -72,6 +73,8 @@ struct Report {
   bool final = false;
   TimeUs as_of = 0;
   std::string config_hash;
+  // Set by a replay under --allow-config-change: the config hash its journals were written under.
+  std::optional<std::string> journal_config_hash;
   Redistribution redistribution = Redistribution::none;
   Cents pool = 0;
   Cents unallocated = 0;

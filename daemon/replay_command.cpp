@@ -1,5 +1,6 @@
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,13 +20,26 @@ namespace mm {
 namespace {
 
 const char* kReplayUsage =
-    "usage: mmscore replay --config FILE --journal J1 [--journal J2 ...] --out DIR [--csv]\n";
+    "usage: mmscore replay --config FILE --journal J1 [--journal J2 ...] --out DIR [--csv]\n"
+    "                      [--allow-config-change]\n";
 
-// Writes each month's final report the moment the engine closes it.
+// Keeps each month's final report as the engine closes it; writes them all once every
+// journal was accepted, so a journal refused half-way (out of order) leaves no report.
 class ReportWriter : public EngineObserver {
  public:
   ReportWriter(const Program& p, std::string dir, bool csv) : program_(p), dir_(std::move(dir)), csv_(csv) {}
-  void month_closed(const MonthState& state) override { write(score_month(program_, state, true)); }
+  void month_closed(const MonthState& state) override { reports_.push_back(score_month(program_, state, true)); }
+  void add(Report r) { reports_.push_back(std::move(r)); }
+  // `journal_config_hash`: what the journals' headers said, when it is not the config's.
+  void write_all(const std::optional<std::string>& journal_config_hash) {
+    for (Report& r : reports_) {
+      r.journal_config_hash = journal_config_hash;
+      write(r);
+    }
+  }
+  bool failed() const { return failed_; }
+
+ private:
   void write(const Report& r) {
     const auto path = write_report_files(dir_, program_, r, csv_);
     if (!path) {
@@ -33,15 +47,14 @@ class ReportWriter : public EngineObserver {
       failed_ = true;
       return;
     }
-    spdlog::info("wrote {} ({}, {} records, {} refused)", *path, r.final ? "final" : "running", r.input.records,
-                 r.input.rejected);
+    spdlog::info("wrote {} ({}, {} records, {} refused, {} torn)", *path, r.final ? "final" : "running",
+                 r.input.records, r.input.rejected, r.input.torn);
   }
-  bool failed() const { return failed_; }
 
- private:
   const Program& program_;
   std::string dir_;
   bool csv_;
+  std::vector<Report> reports_;
   bool failed_ = false;
 };
 
@@ -61,35 +74,41 @@ void log_progress(const ReplayProgress& p) {
                double(p.records) / std::max(p.seconds, 1e-9));
 }
 
-// The journals in the order given, through one engine; month ends write final reports
-// as they happen, the last month's running report is written at the end.
+// The journals in the order given, through one engine; the months that end inside them
+// get final reports, the last month a running one.
 int replay_journals(const Program& program, const std::vector<std::string>& journals, const std::string& out_dir,
-                    bool csv) {
+                    bool csv, bool allow_config_change) {
   ReportWriter writer(program, out_dir, csv);
   Engine engine(program, &writer);
-  JournalReplayer replayer(program, engine);
+  JournalReplayer replayer(program, engine, JournalReplayOptions{.allow_config_change = allow_config_change});
   replayer.on_refusal([](const std::string& file, uint64_t line, std::string_view reason) {
     spdlog::warn("{}:{}: refused: {}", file, line, reason);
   });
+  replayer.on_config_change([&](const std::string& file, const std::string& journal_hash) {
+    spdlog::warn("{}: written under config hash {}, replayed under {} (--allow-config-change)", file, journal_hash,
+                 program.config_hash);
+  });
   replayer.on_progress(log_progress, std::chrono::seconds(3), std::chrono::seconds(2));
+  if (auto checked = replayer.check_headers(journals); !checked) {  // before any work
+    std::fprintf(stderr, "mmscore replay: %s\n", checked.message().c_str());
+    return kExitUsage;
+  }
   for (const std::string& j : journals) {
     if (auto replayed = replayer.replay_file(j); !replayed) {
       std::fprintf(stderr, "mmscore replay: %s\n", replayed.message().c_str());
       return kExitUsage;
     }
   }
-  if (!engine.started()) {
-    spdlog::warn("no usable record in the journals: no report written");
-    return writer.failed() ? kExitFailure : kExitOk;
-  }
-  writer.write(score_month(program, engine.month(), false));
+  if (engine.started()) writer.add(score_month(program, engine.month(), false));
+  else spdlog::warn("no usable record in the journals: no report written");
+  writer.write_all(replayer.journal_config_hash());
   return writer.failed() ? kExitFailure : kExitOk;
 }
 
 }  // namespace
 
 int replay_command(int argc, char** argv) {
-  CliArgs args({"--config", "--journal", "--out"}, {"--csv"});
+  CliArgs args({"--config", "--journal", "--out"}, {"--csv", "--allow-config-change"});
   if (auto parsed = args.parse(argc, argv, 2); !parsed) {
     std::fprintf(stderr, "mmscore replay: %s\n%s", parsed.message().c_str(), kReplayUsage);
     return kExitUsage;
@@ -110,7 +129,7 @@ int replay_command(int argc, char** argv) {
     std::fprintf(stderr, "mmscore replay: %s\n", checked.message().c_str());
     return kExitUsage;
   }
-  return replay_journals(settings.program, journals, out_dir, args.has("--csv"));
+  return replay_journals(settings.program, journals, out_dir, args.has("--csv"), args.has("--allow-config-change"));
 }
 
 }  // namespace mm

@@ -9,8 +9,13 @@
 #include <cstring>
 #include <filesystem>
 
+#include "core/json_writer.h"
 #include "feeds/inbound.h"
 #include "feeds/thread_setup.h"
+
+#ifndef MMSCORE_VERSION
+#error "MMSCORE_VERSION is set by the top-level CMakeLists.txt (project VERSION)"
+#endif
 
 namespace mm {
 
@@ -35,7 +40,27 @@ std::string file_name(TimeUs now) {
   std::snprintf(us, sizeof us, ".%06lldZ", static_cast<long long>(now % kUsPerSecond));
   return "journal-" + t + us + ".ndjson";
 }
+
+// Creates `dir`/file_name(now), or with a ".0001" (fixed width: still sorts) ... suffix
+// when that exists (two rotations within a microsecond). O_EXCL: never an existing file.
+int create_new_file(const std::string& dir, TimeUs now, std::string& path) {
+  const std::string base = file_name(now);
+  for (int n = 0;; ++n) {
+    char suffix[16] = "";
+    if (n > 0) std::snprintf(suffix, sizeof suffix, ".%04d", n);
+    path = (std::filesystem::path(dir) / (base + suffix)).string();
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0640);
+    if (fd >= 0 || errno != EEXIST) return fd;
+  }
+}
+
+void optional_value(JsonWriter& w, const std::optional<std::string>& v) {
+  if (v) w.value(*v);
+  else w.null();
+}
 }  // namespace
+
+std::string_view mmscore_version() { return MMSCORE_VERSION; }
 
 JournalWriter::JournalWriter(const Program& program, JournalOptions options)
     : program_(program), options_(std::move(options)) {
@@ -48,6 +73,14 @@ Result<> JournalWriter::open(TimeUs now) {
   std::error_code ec;
   std::filesystem::create_directories(options_.dir, ec);
   if (ec) return make_error(options_.dir + ": cannot create journal directory: " + ec.message());
+  previous_name_.reset();
+  previous_sha256_.reset();
+  if (const auto existing = list_journal_files(options_.dir); !existing.empty()) {  // an earlier run's
+    auto hashed = sha256_of_file(existing.back());
+    if (!hashed) return hashed.error();
+    previous_name_ = std::filesystem::path(existing.back()).filename().string();
+    previous_sha256_ = std::move(*hashed);
+  }
   if (auto opened = open_file(now); !opened) return opened;
   file_opened_ = last_flush_ = last_ts_ = now;
   open_ = true;
@@ -199,22 +232,40 @@ std::string JournalWriter::last_error() const {
 
 // ---- writer thread --------------------------------------------------------------------
 
+std::string JournalWriter::header_line(TimeUs ts) const {
+  JsonWriter w(false);
+  w.begin_object();
+  w.key("ts").value(int64_t(ts));
+  w.key("journal").begin_object();
+  w.key("format").value(kJournalFormat);
+  w.key("config_hash").value(program_.config_hash);
+  w.key("mmscore").value(mmscore_version());
+  w.key("previous");
+  optional_value(w, previous_name_);
+  w.key("previous_sha256");
+  optional_value(w, previous_sha256_);
+  w.end_object();
+  w.end_object();
+  std::string line = w.take();
+  line.push_back('\n');
+  return line;
+}
+
 Result<> JournalWriter::open_file(TimeUs now) {
-  std::string path = (std::filesystem::path(options_.dir) / file_name(now)).string();
-  for (int n = 1; std::filesystem::exists(path); ++n) {  // two rotations within a microsecond
-    char suffix[16];
-    std::snprintf(suffix, sizeof suffix, ".%04d", n);  // fixed width: still sorts
-    path = (std::filesystem::path(options_.dir) / (file_name(now) + suffix)).string();
-  }
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0640);
+  std::string path;
+  const int fd = create_new_file(options_.dir, now, path);
   if (fd < 0) {
     return make_error(path + ": " + std::strerror(errno));
   }
-  std::lock_guard lock(mutex_);
-  fd_ = fd;
-  path_ = path;
-  file_bytes_ = 0;
-  ++stats_.files;
+  {
+    std::lock_guard lock(mutex_);
+    fd_ = fd;
+    path_ = path;
+    file_bytes_ = 0;
+    ++stats_.files;
+  }
+  file_hash_.reset();
+  write_out(header_line(now));
   return {};
 }
 
@@ -227,6 +278,8 @@ void JournalWriter::close_file() {
   }
   ::close(fd_);
   fd_ = -1;
+  previous_name_ = std::filesystem::path(path_).filename().string();  // the next file's header names it
+  previous_sha256_ = file_hash_.finish_hex();
 }
 
 void JournalWriter::write_out(const std::string& data) {
@@ -245,6 +298,7 @@ void JournalWriter::write_out(const std::string& data) {
       last_error_ = path_ + ": " + std::strerror(errno);
       break;  // counted and logged by the daemon (metrics, alert); the disk is the problem
     }
+    file_hash_.update(data.data() + done, size_t(n));
     done += size_t(n);
   }
   file_bytes_ += int64_t(done);

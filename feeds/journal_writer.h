@@ -8,8 +8,15 @@
 // engine never waits for the disk, unless the disk falls 16 MiB behind; then it waits
 // (counted) rather than drop a record.
 //
+// Every file starts with a header line (SCORING.md section 14): format, config hash,
+// mmscore version, and the name and SHA-256 of the previous file of the directory, so
+// the files form a chain. The writer thread hashes what it writes as it writes it; the
+// newest file of an earlier run is read and hashed once, by open(). A file is always
+// created new (O_EXCL), never appended to.
+//
 // Durability: a crash of the process loses at most the buffer not yet handed over
-// (100 ms) and leaves at worst one partial last line (replay refuses it and counts it).
+// (100 ms) and leaves at worst one partial last line (a torn tail: replay and restore
+// drop it and count it in input.torn).
 // Against power loss, `fsync`: "rotate" syncs each file when it is closed, "interval"
 // also syncs the open file every `fsync_interval`, "never" leaves it to the OS.
 #pragma once
@@ -18,6 +25,7 @@
 #include <cstdint>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -27,6 +35,7 @@
 #include "core/events.h"
 #include "core/result.h"
 #include "core/program.h"
+#include "feeds/journal_reader.h"
 
 namespace mm {
 
@@ -48,7 +57,8 @@ class JournalWriter {
   JournalWriter(const Program& program, JournalOptions options);
   ~JournalWriter();
 
-  // Creates the directory and the first file, named by `now`; starts the writer thread.
+  // Creates the directory and the first file, named by `now`, whose header names the
+  // directory's newest journal file as the previous one; starts the writer thread.
   Result<> open(TimeUs now);
   // Writes everything appended so far, closes the file (fsync per policy), stops the thread.
   void close();
@@ -80,9 +90,10 @@ class JournalWriter {
   void append_source(const Source& source);
   void end_line();
   void hand_over(TimeUs rotate_at);
-  Result<> open_file(TimeUs now);  // writer thread (or before it starts)
+  Result<> open_file(TimeUs now);  // writer thread (or before it starts); writes the header
   void close_file();                               // writer thread
   void write_out(const std::string& data);         // writer thread
+  std::string header_line(TimeUs ts) const;        // writer thread
   void writer_loop();
 
   const Program& program_;
@@ -106,6 +117,9 @@ class JournalWriter {
   int fd_ = -1;
   std::string path_;
   int64_t file_bytes_ = 0;
+  Sha256 file_hash_;                            // of the open file, as written
+  std::optional<std::string> previous_name_;    // the file before the open one (file name)
+  std::optional<std::string> previous_sha256_;  // and its SHA-256
   TimeUs last_sync_ = 0;
   JournalStats stats_;
   std::string last_error_;
@@ -114,5 +128,8 @@ class JournalWriter {
 
 // Journal files of a directory in the order they were written (names sort by time).
 std::vector<std::string> list_journal_files(const std::string& dir);
+
+// The version journal headers carry ("mmscore": project(VERSION) of CMakeLists.txt).
+std::string_view mmscore_version();
 
 }  // namespace mm

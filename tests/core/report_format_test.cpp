@@ -44,7 +44,7 @@ struct ReportCase {
     f.p.config_hash = "c0ffee";
     f.start();
     f.s.last_ts = at("2026-04-15T12:00:00Z");
-    f.s.input = InputCounters{1234, 2, 17};
+    f.s.input = InputCounters{1234, 2, 17, 1};
     f.s.snapshots_taken = 100;
     f.s.markets[btc].snapshots_observed = 100;
     f.s.markets[btc].snapshots_unobserved = 3;
@@ -137,6 +137,11 @@ TEST_CASE("report JSON: contract names and values", "[scoring][report]") {
   CHECK(j["input"]["records"].num() == 1234);
   CHECK(j["input"]["rejected"].num() == 2);
   CHECK(j["input"]["ignored"].num() == 17);
+  CHECK(j["input"]["torn"].num() == 1);
+  CHECK_FALSE(j.has("journal_config_hash"));  // only a replay under --allow-config-change sets it
+  Report replayed = r;
+  replayed.journal_config_hash = "beef";
+  CHECK(contains(report_json(rc.f.p, replayed), "\"config_hash\": \"c0ffee\",\n  \"journal_config_hash\": \"beef\",\n"));
 
   // markets: sorted by symbol, every configured market, every contract field.
   const Json& markets = j["markets"];
@@ -273,7 +278,7 @@ TEST_CASE("report JSON: contract names and values", "[scoring][report]") {
   CHECK(cents == 30'000'000.0);
 }
 
-TEST_CASE("report JSON: the final flag; a running estimate uses the same formulas", "[scoring][report]") {
+TEST_CASE("report JSON: the final flag, a running estimate uses the same formulas", "[scoring][report]") {
   ReportCase rc;
   const std::string running = report_json(rc.f.p, rc.f.run(false));
   const std::string final_text = report_json(rc.f.p, rc.f.run(true));

@@ -7,7 +7,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -64,10 +66,11 @@ int wait_exit(const Child& c) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-int run(const std::vector<std::string>& args, std::string* err = nullptr) {
+int run(const std::vector<std::string>& args, std::string* err = nullptr, std::string* out = nullptr) {
   const std::string err_file = temp_dir() + "/stderr";
   const int code = wait_exit(spawn(args, err_file));
   if (err) *err = slurp(err_file);
+  if (out) *out = slurp(err_file + ".out");
   fs::remove_all(fs::path(err_file).parent_path());
   return code;
 }
@@ -78,6 +81,48 @@ std::string without_as_of(std::string json) {
 }
 
 const std::string kExample = std::string(MMSCORE_SOURCE_DIR) + "/config/example.toml";
+
+// The config hash `check-config` prints for `config`.
+std::string config_hash_of(const std::string& config) {
+  std::string out;
+  REQUIRE(run({"check-config", config}, nullptr, &out) == 0);
+  const auto at = out.find("config hash: ");
+  REQUIRE(at != std::string::npos);
+  return out.substr(at + 13, out.find('\n', at) - at - 13);
+}
+
+// SHA-256 of a file by coreutils, independent of mmscore's own hashing.
+std::string sha256sum(const std::string& path) {
+  FILE* pipe = popen(("sha256sum '" + path + "'").c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  char hex[65] = {};
+  const size_t n = std::fread(hex, 1, 64, pipe);
+  pclose(pipe);
+  REQUIRE(n == 64);
+  return hex;
+}
+
+// A journal file header as the daemon writes it (SCORING.md section 14).
+std::string journal_header(long long ts, const std::string& config_hash, const std::string& previous = "",
+                           const std::string& previous_sha256 = "") {
+  const auto quoted = [](const std::string& s) { return s.empty() ? std::string("null") : "\"" + s + "\""; };
+  return "{\"ts\":" + std::to_string(ts) + R"(,"journal":{"format":1,"config_hash":")" + config_hash +
+         R"(","mmscore":"0.1.0","previous":)" + quoted(previous) + R"(,"previous_sha256":)" + quoted(previous_sha256) +
+         "}}\n";
+}
+
+// `--journal FILE` for every file of `dir`, in write order (names sort by time).
+std::vector<std::string> journal_args(const std::string& dir) {
+  std::vector<std::string> files;
+  for (const auto& e : fs::directory_iterator(dir)) files.push_back(e.path().string());
+  std::sort(files.begin(), files.end());
+  std::vector<std::string> args;
+  for (const auto& f : files) {
+    args.push_back("--journal");
+    args.push_back(f);
+  }
+  return args;
+}
 
 // In /proc's Cpus_allowed_list form ("0-2,5" style: written out as single CPUs and ranges).
 std::string cpu_list_without(const std::vector<int>& cpus, int drop) {
@@ -174,7 +219,7 @@ TEST_CASE("cli: replay writes a report per month, final for months that ended, C
   fs::remove_all(dir);
 }
 
-TEST_CASE("cli: run against the built-in simulator stops on SIGTERM within 5 s; replay matches") {
+TEST_CASE("cli: run against the built-in simulator stops on SIGTERM within 5 s, and replay matches") {
   const std::string dir = temp_dir();
   std::string config = slurp(std::string(MMSCORE_SOURCE_DIR) + "/config/demo.toml");
   const auto cut = config.find("[journal]");
@@ -207,14 +252,88 @@ TEST_CASE("cli: run against the built-in simulator stops on SIGTERM within 5 s; 
   for (const auto& e : fs::directory_iterator(dir + "/reports")) reports.push_back(e.path().string());
   REQUIRE(reports.size() == 1);
   std::vector<std::string> args{"replay", "--config", dir + "/demo.toml", "--out", dir + "/replayed"};
-  for (const auto& e : fs::directory_iterator(dir + "/journal")) {
-    args.push_back("--journal");
-    args.push_back(e.path().string());
-  }
+  const std::vector<std::string> journals = journal_args(dir + "/journal");
+  args.insert(args.end(), journals.begin(), journals.end());
   REQUIRE(run(args) == 0);
   const std::string live = slurp(reports[0]);
   const std::string replayed = slurp(dir + "/replayed/" + fs::path(reports[0]).filename().string());
   CHECK_THAT(live, Catch::Contains(R"("final": false)"));
   CHECK(without_as_of(live) == without_as_of(replayed));
+  CHECK_THAT(replayed, !Catch::Contains("journal_config_hash"));
+
+  // The daemon's journal under another config: refused, unless asked for.
+  const std::string demo_hash = config_hash_of(dir + "/demo.toml");
+  std::vector<std::string> other{"replay", "--config", kExample, "--out", dir + "/other"};
+  other.insert(other.end(), journals.begin(), journals.end());
+  std::string err;
+  CHECK(run(other, &err) == 2);
+  CHECK_THAT(err, Catch::Contains(journals[1] + ": written under config hash " + demo_hash + ", not this config's " +
+                                  config_hash_of(kExample)));
+  other.push_back("--allow-config-change");
+  REQUIRE(run(other, &err) == 0);
+  INFO(err);
+  const std::string under_example = slurp(dir + "/other/" + fs::path(reports[0]).filename().string());
+  CHECK_THAT(under_example, Catch::Contains(R"("journal_config_hash": ")" + demo_hash + "\""));
+  CHECK_THAT(under_example, Catch::Contains(R"("config_hash": ")" + config_hash_of(kExample) + "\""));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("cli: replay refuses journals out of order, a broken chain, another config's journals, and counts a torn tail") {
+  const std::string dir = temp_dir();
+  const std::string hash = config_hash_of(kExample);
+  const std::string a = dir + "/a.ndjson", b = dir + "/b.ndjson";
+  // a: January 31 23:00, a connect and a trade. b: February 1 and 4, its last line torn.
+  write(a, journal_header(1769900000000000, hash) +
+               R"({"ts":1769900400000000,"src":"public","event":"connected"})" "\n"
+               R"({"ts":1769900400000001,"src":"public","frame":{"stream":"trade.SOL_USDC","data":{"e":"trade","E":1,"T":1,"s":"SOL_USDC","p":"100.00","q":"2","b":"1","a":"2","t":1,"m":true}}})" "\n");
+  write(b, journal_header(1769904000000000, hash, "a.ndjson", sha256sum(a)) +
+               R"({"ts":1769904000000000,"src":"public","frame":{"stream":"trade.SOL_USDC","data":{"e":"trade","E":1,"T":1,"s":"SOL_USDC","p":"100.00","q":"3","b":"1","a":"2","t":2,"m":true}}})" "\n"
+               R"({"ts":1770163200000000,"src":"public","event":"disconnected"})" "\n"
+               R"({"ts":1770163200000001,"src":"public","ev)");
+  const auto replay = [&](const std::string& config, const std::vector<std::string>& files, const std::string& out,
+                          std::string* err, bool allow = false) {
+    std::vector<std::string> args{"replay", "--config", config, "--out", dir + "/" + out};
+    for (const auto& f : files) args.insert(args.end(), {"--journal", f});
+    if (allow) args.push_back("--allow-config-change");
+    return run(args, err);
+  };
+  std::string err;
+  REQUIRE(replay(kExample, {a, b}, "in-order", &err) == 0);
+  const std::string jan = slurp(dir + "/in-order/report-2026-01.json");
+  const std::string feb = slurp(dir + "/in-order/report-2026-02.json");
+  CHECK_THAT(jan, Catch::Contains(R"("records": 2,)") && Catch::Contains(R"("torn": 0)"));
+  CHECK_THAT(feb, Catch::Contains(R"("records": 2,)") && Catch::Contains(R"("torn": 1)"));
+  CHECK_THAT(feb, Catch::Contains(R"("maker_volume_usd": 300.00)"));
+  CHECK_THAT(feb, !Catch::Contains("journal_config_hash"));
+
+  // Out of order: a starts before b ends. No report at all.
+  CHECK(replay(kExample, {b, a}, "reversed", &err) == 2);
+  CHECK_THAT(err, Catch::Contains("mmscore replay: " + a + ":2: out of order"));
+  CHECK(fs::is_empty(dir + "/reversed"));
+
+  // One byte of a changed after b was opened: b's header no longer matches it.
+  const std::string original = slurp(a);
+  std::string edited = original;
+  edited.replace(edited.find("\"q\":\"2\""), 7, "\"q\":\"9\"");
+  write(a, edited);
+  CHECK(replay(kExample, {a, b}, "edited", &err) == 2);
+  CHECK_THAT(err, Catch::Contains("mmscore replay: " + b + ": broken chain: its header gives a.ndjson the SHA-256 "));
+  write(a, original);
+
+  // Another scoring config (a band of 90 bps): refused before any work, unless allowed.
+  std::string other = slurp(kExample);
+  other.replace(other.find("band_bps = 100"), 14, "band_bps = 90 ");
+  write(dir + "/other.toml", other);
+  const std::string other_hash = config_hash_of(dir + "/other.toml");
+  REQUIRE(other_hash != hash);
+  CHECK(replay(dir + "/other.toml", {a, b}, "other", &err) == 2);
+  CHECK_THAT(err, Catch::Contains(a + ": written under config hash " + hash + ", not this config's " + other_hash +
+                                  " (replay --allow-config-change accepts it)"));
+  REQUIRE(replay(dir + "/other.toml", {a, b}, "allowed", &err, true) == 0);
+  for (const char* month : {"2026-01", "2026-02"}) {
+    const std::string report = slurp(dir + "/allowed/report-" + month + ".json");
+    CHECK_THAT(report, Catch::Contains(R"("config_hash": ")" + other_hash + "\",\n  \"journal_config_hash\": \"" +
+                                       hash + "\""));
+  }
   fs::remove_all(dir);
 }

@@ -168,3 +168,94 @@ TEST_CASE("reader: lines feed the record parser", "[feeds][reader]") {
   }
   CHECK(ticks == 2);
 }
+
+TEST_CASE("reader: unterminated() marks only a last line without its newline", "[feeds][reader]") {
+  TempFile file("{\"a\":1}\n{\"b\":\n{\"c\":3}");
+  JournalReader reader;
+  REQUIRE(reader.open(file.path()));
+  std::string_view line;
+  REQUIRE(reader.next(line) == Next::line);
+  CHECK_FALSE(reader.unterminated());
+  REQUIRE(reader.next(line) == Next::line);  // broken, but ended by its newline
+  CHECK(line == "{\"b\":");
+  CHECK_FALSE(reader.unterminated());
+  REQUIRE(reader.next(line) == Next::line);
+  CHECK(line == "{\"c\":3}");
+  CHECK(reader.unterminated());
+  CHECK(reader.next(line) == Next::eof);
+
+  TempFile ends_well("x\ny\n  ");  // trailing blanks are no line
+  REQUIRE(reader.open(ends_well.path()));
+  REQUIRE(reader.next(line) == Next::line);
+  REQUIRE(reader.next(line) == Next::line);
+  CHECK_FALSE(reader.unterminated());
+  CHECK(reader.next(line) == Next::eof);
+
+  const std::string long_line(500, 'x');
+  TempFile long_torn("a\n" + long_line);
+  JournalReader small(100, 64);
+  REQUIRE(small.open(long_torn.path()));
+  REQUIRE(small.next(line) == Next::line);
+  CHECK(small.next(line) == Next::too_long);
+  CHECK(small.unterminated());
+}
+
+TEST_CASE("reader: the SHA-256 of every byte read", "[feeds][reader]") {
+  // SHA-256("abc\n"), and of the empty file.
+  const std::string abc = "edeaaff3f1774ad2888673770c6d64097e391bc362d7d6fb34982ddf0efd18cb";
+  const std::string empty = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+  TempFile file("abc\n");
+  JournalReader reader(100, 2);  // reads in pieces
+  reader.hash_contents(true);
+  REQUIRE(reader.open(file.path()));
+  std::string_view line;
+  while (reader.next(line) != Next::eof) {
+  }
+  CHECK(reader.sha256_hex() == abc);
+  auto whole = sha256_of_file(file.path());
+  REQUIRE(whole);
+  CHECK(*whole == abc);
+  TempFile nothing("");
+  CHECK(*sha256_of_file(nothing.path()) == empty);
+  CHECK(sha256_of_file("/nonexistent/j.ndjson").message() == "/nonexistent/j.ndjson: No such file or directory");
+}
+
+TEST_CASE("journal header: fields, null previous, malformed headers, records are not headers", "[feeds][reader]") {
+  const std::string sha(64, 'a');
+  auto h = parse_journal_header(R"({"ts":5,"journal":{"format":1,"config_hash":"h","mmscore":"0.1.0",)"
+                                R"("previous":"journal-1.ndjson","previous_sha256":")" + sha + "\"}}");
+  REQUIRE(h);
+  REQUIRE(h->has_value());
+  CHECK((*h)->ts == 5);
+  CHECK((*h)->format == 1);
+  CHECK((*h)->config_hash == "h");
+  CHECK((*h)->mmscore == "0.1.0");
+  CHECK((*h)->previous == "journal-1.ndjson");
+  CHECK((*h)->previous_sha256 == sha);
+
+  auto first = parse_journal_header(
+      R"({"ts":5,"journal":{"format":1,"config_hash":"h","mmscore":"0.1.0","previous":null,"previous_sha256":null}})");
+  REQUIRE(first);
+  REQUIRE(first->has_value());
+  CHECK_FALSE((*first)->previous);
+  CHECK_FALSE((*first)->previous_sha256);
+
+  // Not headers: records, broken JSON, a "journal" key only inside a frame.
+  for (const char* line : {R"({"ts":1,"src":"public","event":"connected"})", R"({"ts":1,"journal")",
+                           R"({"ts":1,"src":"public","frame":{"stream":"journal","data":{"journal":1}}})"}) {
+    auto none = parse_journal_header(line);
+    REQUIRE(none);
+    CHECK_FALSE(none->has_value());
+  }
+  const auto reason = [](const std::string& line) { return parse_journal_header(line).message(); };
+  CHECK(reason(R"({"ts":1,"journal":[]})") == "journal header: journal: not an object");
+  CHECK(reason(R"({"journal":{}})") == "journal header: ts: missing or not a non-negative integer");
+  CHECK(reason(R"({"ts":1,"journal":{"format":1,"mmscore":"x","previous":null,"previous_sha256":null}})") ==
+        "journal header: journal.config_hash: missing or not a string");
+  CHECK(reason(R"({"ts":1,"journal":{"format":1,"config_hash":"h","mmscore":"x","previous_sha256":null}})") ==
+        "journal header: journal.previous: missing or not a string or null");
+  CHECK(reason(R"({"ts":1,"journal":{"format":1,"config_hash":"h","mmscore":"x","previous":"p","previous_sha256":"AB"}})") ==
+        "journal header: journal.previous_sha256: not 64 lowercase hex digits");
+  CHECK(reason(R"({"ts":1,"journal":{"format":1,"config_hash":"h","mmscore":"x","previous":null,"previous_sha256":")" +
+               sha + "\"}}") == "journal header: journal.previous_sha256: set without previous");
+}

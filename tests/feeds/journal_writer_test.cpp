@@ -3,6 +3,9 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <sstream>
+
+#include <openssl/evp.h>
 
 #include "core/engine.h"
 #include "feeds/journal_reader.h"
@@ -16,7 +19,42 @@ using namespace mm;
 using test_support::temp_dir;
 
 namespace {
-Program one_market_program() { return test_support::one_market_program({"main", "hedge"}); }
+Program one_market_program() {
+  Program p = test_support::one_market_program({"main", "hedge"});
+  p.config_hash = "c0ffee";
+  return p;
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// SHA-256 of a whole file, straight from OpenSSL (independent of the writer's hashing).
+std::string sha256_hex_of_file(const std::string& path) {
+  const std::string bytes = slurp(path);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  REQUIRE(EVP_Digest(bytes.data(), bytes.size(), digest, &size, EVP_sha256(), nullptr) == 1);
+  std::string hex;
+  char two[3];
+  for (unsigned int i = 0; i < size; ++i) {
+    std::snprintf(two, sizeof two, "%02x", digest[i]);
+    hex += two;
+  }
+  return hex;
+}
+
+std::string expected_header(TimeUs ts, const std::string& previous, const std::string& previous_sha256) {
+  const auto quoted = [](const std::string& s) { return s.empty() ? std::string("null") : "\"" + s + "\""; };
+  return "{\"ts\":" + std::to_string(ts) + R"(,"journal":{"format":1,"config_hash":"c0ffee","mmscore":")" +
+         std::string(mmscore_version()) + R"(","previous":)" + quoted(previous) + R"(,"previous_sha256":)" +
+         quoted(previous_sha256) + "}}";
+}
+
+bool is_header(const std::string& line) { return line.find(R"(,"journal":{"format":1,)") != std::string::npos; }
 
 std::vector<std::string> read_lines(const std::string& path) {
   std::ifstream in(path);
@@ -49,17 +87,27 @@ TEST_CASE("journal lines are the records of SCORING.md section 11, parseable bac
   REQUIRE(files.size() == 1);
   CHECK(std::filesystem::path(files[0]).filename() == "journal-20260902T164429.000000Z.ndjson");
   const auto lines = read_lines(files[0]);
-  REQUIRE(lines.size() == 6);
-  CHECK(lines[0] == R"({"ts":1788367469000000,"src":"public","event":"connected"})");
-  CHECK(lines[1] == std::string(R"({"ts":1788367469346470,"src":"public","frame":)") + kTrade + "}");
-  CHECK(lines[3] == R"({"ts":1788367469500000,"src":"rest:mm:alpha","account":"hedge","path":"/api/v1/orders","body":[]})");
-  CHECK(lines[4] == R"({"ts":1788367469600000,"src":"mm:alpha","account":"hedge","event":"disconnected"})");
-  CHECK(lines[5] == R"({"ts":1788367480000000,"tick":"snapshot","interval":42})");
+  REQUIRE(lines.size() == 7);  // the header, then the 6 records
+  // The first file of an empty directory: no previous file.
+  CHECK(lines[0] == R"({"ts":1788367469000000,"journal":{"format":1,"config_hash":"c0ffee","mmscore":")" +
+                        std::string(mmscore_version()) + R"(","previous":null,"previous_sha256":null}})");
+  CHECK(lines[1] == R"({"ts":1788367469000000,"src":"public","event":"connected"})");
+  CHECK(lines[2] == std::string(R"({"ts":1788367469346470,"src":"public","frame":)") + kTrade + "}");
+  CHECK(lines[4] == R"({"ts":1788367469500000,"src":"rest:mm:alpha","account":"hedge","path":"/api/v1/orders","body":[]})");
+  CHECK(lines[5] == R"({"ts":1788367469600000,"src":"mm:alpha","account":"hedge","event":"disconnected"})");
+  CHECK(lines[6] == R"({"ts":1788367480000000,"tick":"snapshot","interval":42})");
 
   RecordParser parser(p);
   JournalReader reader;
   REQUIRE(reader.open(files[0]));
   std::string_view line;
+  REQUIRE(reader.next(line) == JournalReader::Next::line);
+  const auto header = parse_journal_header(line);
+  REQUIRE(header);
+  REQUIRE(header->has_value());
+  CHECK((*header)->ts == 1'788'367'469'000'000);
+  CHECK((*header)->config_hash == "c0ffee");
+  CHECK_FALSE((*header)->previous);
   Record r;
   int n = 0;
   while (reader.next(line) == JournalReader::Next::line) {
@@ -88,7 +136,12 @@ TEST_CASE("journal rotates by size and lists files in write order") {
   CHECK(files.size() >= 10);  // ~300 bytes a line, 1000 bytes a file
   CHECK(std::is_sorted(files.begin(), files.end()));
   size_t total = 0;
-  for (const auto& f : files) total += read_lines(f).size();
+  for (const auto& f : files) {
+    const auto lines = read_lines(f);
+    REQUIRE_FALSE(lines.empty());
+    CHECK(is_header(lines[0]));
+    total += lines.size() - 1;
+  }
   CHECK(total == 100);
   std::filesystem::remove_all(dir);
 }
@@ -127,7 +180,10 @@ TEST_CASE("journal: the writer thread writes every appended line, in order, and 
   int n = 0;
   for (const auto& f : files) {
     bytes += std::filesystem::file_size(f);
-    for (const std::string& line : read_lines(f)) {
+    const auto lines = read_lines(f);
+    REQUIRE_FALSE(lines.empty());
+    CHECK(is_header(lines[0]));
+    for (const std::string& line : std::vector<std::string>(lines.begin() + 1, lines.end())) {
       const std::string expect = "{\"ts\":" + std::to_string(t0 + TimeUs(n) * 500) + ",";
       if (line.compare(0, expect.size(), expect) != 0) FAIL("line " << n << " out of order: " << line.substr(0, 40));
       ++n;
@@ -156,5 +212,54 @@ TEST_CASE("journal: a size rotation names the next file by the time of its last 
   CHECK(std::filesystem::path(files[0]).filename() == "journal-20260902T164400.000000Z.ndjson");
   CHECK(std::filesystem::path(files[1]).filename() == "journal-20260902T164401.000000Z.ndjson");
   CHECK(std::filesystem::path(files[2]).filename() == "journal-20260902T164401.000000Z.ndjson.0001");
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("journal: each file's header names the previous file of the directory and its SHA-256") {
+  const std::string dir = temp_dir("chain");
+  const Program p = one_market_program();
+  JournalOptions o{dir};
+  o.rotate_every = 60 * kUsPerSecond;
+  const TimeUs t0 = 1'788'367'440'000'000;  // 2026-09-02T16:44:00Z
+  {
+    JournalWriter w(p, o);
+    REQUIRE(w.open(t0));
+    w.frame(t0 + kUsPerSecond, Source{SourceKind::market}, kTrade);
+    w.maintain(t0 + 60 * kUsPerSecond);  // rotation: the second file, named and stamped 16:45:00
+    w.frame(t0 + 61 * kUsPerSecond, Source{SourceKind::market}, kTrade);
+    w.close();
+  }
+  auto files = list_journal_files(dir);
+  REQUIRE(files.size() == 2);
+  const std::string first = "journal-20260902T164400.000000Z.ndjson", second = "journal-20260902T164500.000000Z.ndjson";
+  CHECK(std::filesystem::path(files[1]).filename() == second);
+  CHECK(read_lines(files[0])[0] == expected_header(t0, "", ""));
+  CHECK(read_lines(files[1])[0] == expected_header(t0 + 60 * kUsPerSecond, first, sha256_hex_of_file(files[0])));
+  CHECK(read_lines(files[1]).size() == 2);
+
+  // A restart: the first file of the new run names the newest file of the earlier one.
+  {
+    JournalWriter w(p, o);
+    REQUIRE(w.open(t0 + 120 * kUsPerSecond));
+    w.close();
+  }
+  files = list_journal_files(dir);
+  REQUIRE(files.size() == 3);
+  CHECK(read_lines(files[2])[0] == expected_header(t0 + 120 * kUsPerSecond, second, sha256_hex_of_file(files[1])));
+
+  // A run whose first file would have an existing name (the clock went back): a new
+  // file beside it; the old one is not appended to.
+  const std::string before = slurp(files[0]);
+  const std::string newest_sha = sha256_hex_of_file(files[2]);
+  {
+    JournalWriter w(p, o);
+    REQUIRE(w.open(t0));
+    w.frame(t0, Source{SourceKind::market}, kTrade);
+    w.close();
+    CHECK(std::filesystem::path(w.current_file()).filename() == first + ".0001");
+  }
+  CHECK(slurp(files[0]) == before);
+  CHECK(read_lines(dir + "/" + first + ".0001")[0] ==
+        expected_header(t0, "journal-20260902T164600.000000Z.ndjson", newest_sha));
   std::filesystem::remove_all(dir);
 }
