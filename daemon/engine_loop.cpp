@@ -33,6 +33,13 @@ void normalize_line_breaks(char* p, size_t n) {
   for (size_t i = 0; i < n; ++i)
     if (p[i] == '\n' || p[i] == '\r') p[i] = ' ';
 }
+
+// Within a file: at every check of the replayer (64k records), to `progress` if any.
+void report_progress(JournalReplayer& replayer, RestoreProgress* progress) {
+  if (!progress) return;
+  auto sink = [&replayer, progress](const ReplayProgress& p) { progress->replaying(p.bytes, replayer.records()); };
+  replayer.on_progress(std::move(sink), std::chrono::milliseconds(0), std::chrono::milliseconds(0));
+}
 }  // namespace
 
 EngineLoop::EngineLoop(const Program& program, InboundRing& ring, JournalWriter* journal, FeedRequests* requests,
@@ -48,16 +55,27 @@ EngineLoop::EngineLoop(const Program& program, InboundRing& ring, JournalWriter*
 
 Result<> EngineLoop::restore(const std::vector<std::string>& files, std::function<bool()> should_stop) {
   restoring_ = true;
-  JournalReplayer replayer(program_, engine_);
+  // Same order and chain checks as `mmscore replay`, but another config hash is only a
+  // warning: the operator may have changed the config since those files were written.
+  JournalReplayer replayer(program_, engine_, JournalReplayOptions{.allow_config_change = true});
+  replayer.on_config_change([](const std::string& file, const std::string& journal_hash) {
+    spdlog::warn("restore: {} was written under config hash {}, not this config's", file, journal_hash);
+  });
+  if (auto checked = replayer.check_headers(files); !checked) {  // before any work; plans the hashing
+    restoring_ = false;
+    return checked;
+  }
   if (should_stop) replayer.stop_when(std::move(should_stop));
   replayer.on_refusal([](const std::string& file, uint64_t line, std::string_view reason) {
     spdlog::warn("restore: {}:{}: refused: {}", file, line, reason);
   });
+  report_progress(replayer, options_.restore_progress);
   for (const std::string& f : files) {
     if (auto replayed = replayer.replay_file(f); !replayed) {
       restoring_ = false;
       return replayed;
     }
+    if (options_.restore_progress) options_.restore_progress->file_done(replayer.records());
   }
   restoring_ = false;
   if (!files.empty()) spdlog::info("restored {} records from {} journal files", replayer.records(), files.size());

@@ -51,6 +51,9 @@ struct EngineLoopOptions {
   // keeps the caller's affinity).
   int cpu = -1;
   const Clock* clock = &system_clock();  // receive -> updated latency, publish and snapshot times
+  // restore() reports its progress here (for the API while the daemon restores); null:
+  // not reported. The files must be the ones given to restore(), in the same order.
+  RestoreProgress* restore_progress = nullptr;
 };
 
 class EngineLoop final : public EngineObserver {
@@ -62,7 +65,8 @@ class EngineLoop final : public EngineObserver {
   // state. Sources still connected at the end (a crash) are journaled as disconnected
   // at the last recorded time, so the downtime counts as unobserved, not as quoted.
   // `should_stop` is asked now and then (a long restore must still obey SIGTERM); a
-  // stop returns an error.
+  // stop returns an error. Progress goes to `options.restore_progress` (files done,
+  // bytes, records); finishing it is the caller's part.
   Result<> restore(const std::vector<std::string>& files, std::function<bool()> should_stop = {});
 
   // Engine thread main loop. Returns when `stop` is set and the ring is drained.

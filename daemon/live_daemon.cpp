@@ -80,22 +80,27 @@ Result<> LiveDaemon::start(std::function<bool()> should_stop) {
     if (auto opened = journal->open(options_.clock->now_us()); !opened) return opened;
     spdlog::info("journal: {}", journal->current_file());
   }
+  restore_progress_ = std::make_unique<RestoreProgress>(restore_files_);
+  options_.engine.restore_progress = restore_progress_.get();
   parts_ = std::make_unique<Parts>(program_, options_, journal.get(), published_);
   parts_->journal = std::move(journal);
+  if (auto r = start_api(); !r) return r;  // before the restore: a monitor sees "restoring"
   if (auto r = restore(std::move(should_stop)); !r) return r;
-  if (auto r = start_api(); !r) return r;
   start_threads();
   running_ = true;
   return {};
 }
 
 Result<> LiveDaemon::restore(std::function<bool()> should_stop) {
+  if (const RestoreFigures f = restore_progress_->figures(); f.files_total > 0)
+    spdlog::info("restoring from {} journal files, {} bytes", f.files_total, f.bytes_total);
   bool interrupted = false;
   auto asked = [&] { return interrupted = should_stop && should_stop(); };
   if (auto r = parts_->loop.restore(restore_files_, asked); !r) {
     restore_interrupted_ = interrupted;
-    return make_error("restore: " + r.message());
+    return make_error("restore: " + r.message());  // the API says "restoring" until stop()
   }
+  restore_progress_->finish();  // from now on the API answers as the published state says
   return {};
 }
 
@@ -108,8 +113,11 @@ Result<> LiveDaemon::start_api() {
   sources.processed_records = [this] { return parts_->loop.processed(); };
   sources.write_snapshot = [this] { return write_snapshot(); };
   sources.clock = options_.clock;
+  sources.restore = restore_progress_.get();
   parts_->api = std::make_unique<api::ApiServer>(*options_.api, std::move(sources));
-  return parts_->api->start();
+  if (auto started = parts_->api->start(); !started) return started;
+  api_port_.store(parts_->api->port(), std::memory_order_release);
+  return {};
 }
 
 void LiveDaemon::start_threads() {
@@ -145,6 +153,7 @@ void LiveDaemon::stop() {
   running_ = false;
   // The parts stay: engine() reads the final state.
   p.api.reset();
+  api_port_.store(0, std::memory_order_release);
 }
 
 Result<std::string> LiveDaemon::write_snapshot() const {
@@ -159,7 +168,6 @@ Result<std::string> LiveDaemon::write_snapshot() const {
 uint64_t LiveDaemon::processed() const { return parts_ ? parts_->loop.processed() : 0; }
 size_t LiveDaemon::ring_used_bytes() const { return parts_ ? parts_->ring.used_bytes() : 0; }
 const ClientStats& LiveDaemon::client_stats() const { return parts_->client.stats(); }
-uint16_t LiveDaemon::api_port() const { return parts_ && parts_->api ? parts_->api->port() : 0; }
 void LiveDaemon::request_latency_reset() {
   if (parts_) parts_->loop.request_latency_reset();
 }

@@ -3,13 +3,15 @@
 // in-process exchange simulator. `mmscore run`, the live integration tests and the
 // latency benchmark all build this class, so they all run the same start and stop order.
 //
-//   start(): open the journal -> restore the month from the older journal files ->
-//            API listening -> network thread -> engine thread -> feeds connect
+//   start(): open the journal -> API listening (it answers "restoring" until the
+//            restore is done) -> restore the month from the older journal files ->
+//            network thread -> engine thread -> feeds connect
 //   stop():  API closed -> feeds closed (their `disconnected` events are journaled,
 //            3 s at most) -> engine drains the ring and stops -> running report ->
 //            journal closed -> simulator stopped -> network thread joined
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -50,9 +52,11 @@ class LiveDaemon {
   LiveDaemon(const LiveDaemon&) = delete;
   LiveDaemon& operator=(const LiveDaemon&) = delete;
 
-  // Everything up to live feeds. `should_stop` is asked during a long restore (SIGTERM
-  // must still work): if it says yes, start() returns an error and
-  // restore_interrupted() is true; nothing was written but the new journal file.
+  // Everything up to live feeds. The API listens before the restore: until it is done,
+  // /v1/health shows its progress (503 "restoring") and the other /v1 endpoints answer
+  // 503. `should_stop` is asked during a long restore (SIGTERM must still work), on
+  // this thread: if it says yes, start() returns an error and restore_interrupted() is
+  // true; nothing was written but the new journal file.
   Result<> start(std::function<bool()> should_stop = {});
   // Idempotent; after it the engine's state is final and safe to read.
   void stop();
@@ -64,7 +68,8 @@ class LiveDaemon {
   uint64_t processed() const;         // records the engine loop processed
   size_t ring_used_bytes() const;     // network -> engine bytes not yet processed
   const ClientStats& client_stats() const;
-  uint16_t api_port() const;          // 0 without an API server
+  // Any thread, also while start() runs: the API's port once it listens, else 0.
+  uint16_t api_port() const { return api_port_.load(std::memory_order_acquire); }
   void reload_tokens();               // SIGHUP: the API re-reads its token file
   void request_latency_reset();       // benchmarks: one load phase at a time
   Engine& engine();                   // only after stop()
@@ -82,7 +87,9 @@ class LiveDaemon {
   LiveDaemonOptions options_;
   RcuCell<PublishedState> published_;
   std::vector<std::string> restore_files_;
+  std::unique_ptr<RestoreProgress> restore_progress_;  // read by the API: outlives it
   std::unique_ptr<Parts> parts_;  // Asio and the threads stay out of this header
+  std::atomic<uint16_t> api_port_{0};
   bool restore_interrupted_ = false;
   bool running_ = false;
   bool feeds_closed_in_time_ = false;

@@ -1,8 +1,15 @@
 // What the engine thread publishes for readers (API, metrics, shutdown): an immutable
-// copy of the standings and feed health at one instant.
+// copy of the standings and feed health at one instant; and, before that, how far the
+// restore from the journal has got.
 #pragma once
 
+#include <algorithm>
+#include <atomic>
 #include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <system_error>
 #include <vector>
 
 #include "core/engine.h"
@@ -38,6 +45,76 @@ struct PublishedState {
   uint64_t ring_used = 0, ring_capacity = 0, ring_full = 0, ring_oversize = 0;
   JournalStats journal;
   uint64_t months_closed = 0;
+};
+
+// How far the restore is, at one instant (RestoreProgress::figures()).
+struct RestoreFigures {
+  bool in_progress = false;
+  std::string_view file;  // name (no directory) of the file replaying, the last one when all are done; empty: none
+  uint64_t files_done = 0, files_total = 0;
+  uint64_t bytes_done = 0, bytes_total = 0;  // over all the files; bytes_done <= bytes_total
+  uint64_t records = 0;                      // replayed so far, over all the files
+};
+
+// The restore from the daemon's journal (LiveDaemon::start), which the API shows while
+// it runs. The restoring thread (EngineLoop::restore) writes the atomics, any thread
+// reads them without a lock. The file list and sizes are fixed at construction, before
+// any reader exists. Progress within a file comes in steps of 64k records
+// (JournalReplayer's progress callback); the figures are read one by one, so a reader
+// may see them a step apart, each one on its own always sane.
+class RestoreProgress {
+ public:
+  RestoreProgress() = default;  // nothing to restore, not in progress
+  // In progress until finish(). Sizes from the file system (0 for a file it cannot stat).
+  explicit RestoreProgress(const std::vector<std::string>& files) : in_progress_(true) {
+    uint64_t end = 0;
+    for (const std::string& f : files) {
+      std::error_code ec;
+      const uintmax_t size = std::filesystem::file_size(f, ec);
+      end += ec ? 0 : uint64_t(size);
+      names_.push_back(std::filesystem::path(f).filename().string());
+      ends_.push_back(end);
+    }
+  }
+  RestoreProgress(const RestoreProgress&) = delete;
+  RestoreProgress& operator=(const RestoreProgress&) = delete;
+
+  // The restoring thread: `bytes` consumed of the current file; `records` over all files.
+  void replaying(uint64_t bytes, uint64_t records) {
+    const size_t done = files_done_.load(std::memory_order_relaxed);
+    if (done >= ends_.size()) return;
+    const uint64_t start = done == 0 ? 0 : ends_[done - 1];
+    bytes_done_.store(std::min(start + bytes, ends_[done]), std::memory_order_relaxed);
+    records_.store(records, std::memory_order_relaxed);
+  }
+  void file_done(uint64_t records) {
+    const size_t done = std::min(files_done_.load(std::memory_order_relaxed) + 1, ends_.size());
+    bytes_done_.store(done == 0 ? 0 : ends_[done - 1], std::memory_order_relaxed);
+    records_.store(records, std::memory_order_relaxed);
+    files_done_.store(done, std::memory_order_relaxed);
+  }
+  void finish() { in_progress_.store(false, std::memory_order_release); }
+
+  // Any thread.
+  bool in_progress() const { return in_progress_.load(std::memory_order_acquire); }
+  RestoreFigures figures() const {
+    RestoreFigures f;
+    f.in_progress = in_progress();
+    f.files_total = names_.size();
+    f.files_done = std::min<uint64_t>(files_done_.load(std::memory_order_relaxed), f.files_total);
+    if (f.files_total > 0) f.file = names_[std::min<uint64_t>(f.files_done, f.files_total - 1)];
+    f.bytes_total = ends_.empty() ? 0 : ends_.back();
+    f.bytes_done = std::min(bytes_done_.load(std::memory_order_relaxed), f.bytes_total);
+    f.records = records_.load(std::memory_order_relaxed);
+    return f;
+  }
+
+ private:
+  std::vector<std::string> names_;  // file names, without the directory
+  std::vector<uint64_t> ends_;      // bytes up to the end of each file
+  std::atomic<bool> in_progress_{false};
+  std::atomic<size_t> files_done_{0};
+  std::atomic<uint64_t> bytes_done_{0}, records_{0};
 };
 
 }  // namespace mm

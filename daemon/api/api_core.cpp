@@ -20,6 +20,7 @@ namespace mm::api {
 namespace {
 
 constexpr std::string_view kMissingToken = "missing bearer token";
+constexpr std::string_view kRestoring = "restoring";  // the 503 of every /v1 endpoint but health
 
 ApiResponse json_response(unsigned status, std::string body) {
   ApiResponse r;
@@ -178,6 +179,9 @@ ApiResponse ApiCore::serve(const RouteMatch& match, const ApiRequest& req, const
   Result<Caller> caller = authorize(req, target.query, spec.query_token);
   if (!caller) return unauthorized(caller.error());
   if (!role_may(spec.access, caller->role)) return forbidden();
+  // An MM learns nothing about other ids, not even whether they exist: 403, restoring or not.
+  if (route == Route::mm && !may_see_mm(match.segment, caller->role)) return forbidden();
+  if (route != Route::metrics && restoring()) return unavailable(kRestoring);
   return serve_authorized(route, match.segment, req, target.query, *caller);
 }
 
@@ -203,6 +207,11 @@ ApiResponse ApiCore::serve_authorized(Route route, std::string_view segment, con
 }
 
 ApiResponse ApiCore::health_response() {
+  if (restoring()) {
+    ApiResponse r = unavailable(kRestoring);
+    r.body = health_restoring_json(sources_.restore->figures());
+    return r;
+  }
   ApiResponse r = with_state([&](const PublishedState& s) { return json_response(200, health_json(context(s, now()))); });
   if (r.status == 503) r.body = health_starting_json();  // nothing published yet: not serving
   return r;
@@ -220,10 +229,14 @@ ApiResponse ApiCore::whoami_response(const Role& role) {
   return json_response(200, w.take());
 }
 
+bool ApiCore::may_see_mm(std::string_view mm_id, const Role& role) const {
+  const std::optional<uint32_t> index = program().mm_index(mm_id);
+  return role.sees_all_mms() || (index && *index == role.mm);
+}
+
+// After serve() checked may_see_mm().
 ApiResponse ApiCore::mm_response(std::string_view mm_id, const Role& role) {
   const std::optional<uint32_t> index = program().mm_index(mm_id);
-  // An MM learns nothing about other ids, not even whether they exist.
-  if (!role.sees_all_mms() && (!index || *index != role.mm)) return forbidden();
   if (!index) return error_response(404, "unknown mm id");
   return with_state([&](const PublishedState& s) {
     const ViewContext ctx = context(s, now());
@@ -281,6 +294,7 @@ ApiResponse ApiCore::metrics_response() {
   in.client = sources_.client;
   in.api = stats_snapshot();
   in.history_points = history_.size();
+  if (sources_.restore) in.restore = sources_.restore->figures();
   std::string text;
   const bool published = sources_.published->read([&](const PublishedState& s) {
     in.state = &s;

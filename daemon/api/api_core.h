@@ -97,6 +97,7 @@ class ApiCore {
   };
 
   TimeUs now() const { return sources_.clock->now_us(); }
+  bool restoring() const { return sources_.restore && sources_.restore->in_progress(); }
   ApiResponse route(const ApiRequest& request, Route& counted_as);
   ApiResponse serve(const RouteMatch& match, const ApiRequest& request, const net::Target& target);
   ApiResponse serve_authorized(Route route, std::string_view segment, const ApiRequest& request,
@@ -107,6 +108,7 @@ class ApiCore {
   ApiResponse health_response();
   ApiResponse whoami_response(const Role& role);
   ApiResponse report_response();
+  bool may_see_mm(std::string_view mm_id, const Role& role) const;  // ops, risk, or that MM
   ApiResponse mm_response(std::string_view mm_id, const Role& role);
   ApiResponse standings_response(Route route, std::string_view symbol, const Role& role);
   ApiResponse history_response(std::string_view query, const Role& role);

@@ -54,6 +54,10 @@ struct ApiSources {
   // Every wall-clock read of the API (health staleness, engine lag, stream and history
   // timing); tests pass a ManualClock.
   const Clock* clock = &system_clock();
+  // The daemon's restore from its journal; null: none. While it is in progress, health
+  // answers 503 "restoring" with its progress, /metrics adds it, and every other /v1
+  // endpoint answers 503 {"error":"restoring"} (after the usual 401/403).
+  const RestoreProgress* restore = nullptr;
 };
 
 }  // namespace mm::api

@@ -23,5 +23,9 @@ void write_health(JsonWriter& w, const ViewContext& ctx);
 std::string health_json(const ViewContext& ctx);
 // Before the engine published anything at all.
 std::string health_starting_json();
+// While the daemon restores from its journal (before "starting"): status "restoring",
+// problems ["restoring"], and `restore` {file, files_done, files_total, bytes_done,
+// bytes_total, records}.
+std::string health_restoring_json(const RestoreFigures& restore);
 
 }  // namespace mm::api

@@ -296,6 +296,13 @@ void client_families(Builder& b, const MetricsInput& in, const ClientStats& c) {
             double(c.dropped_at_stop.load()));
 }
 
+void restore_families(Builder& b, const RestoreFigures& r) {
+  b.gauge("mmscore_restore_in_progress", "1 while the daemon restores the month from its journal", r.in_progress);
+  if (!r.in_progress) return;
+  b.gauge("mmscore_restore_bytes_done", "Restore: journal bytes replayed so far", double(r.bytes_done));
+  b.gauge("mmscore_restore_bytes_total", "Restore: journal bytes to replay", double(r.bytes_total));
+}
+
 // Routes in the order of their labels: the samples come out sorted, as they always have.
 const std::array<Route, kRouteCount>& routes_by_label() {
   static const std::array<Route, kRouteCount> sorted = [] {
@@ -342,6 +349,7 @@ const std::vector<double>& latency_bucket_bounds() {
 std::vector<MetricFamily> metric_families(const MetricsInput& in) {
   Builder b;
   b.gauge("mmscore_state_published", "1 once the engine has published its state", in.state ? 1 : 0);
+  if (in.restore) restore_families(b, *in.restore);
   if (const PublishedState* s = in.state) {
     engine_families(b, in, *s);
     engine_histograms(b, *s);

@@ -4,6 +4,7 @@
 // scrapes). Names start with mmscore_ and carry their unit.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,9 @@ struct MetricsInput {
   const ClientStats* client = nullptr;    // null: no exchange client (replay, tests)
   ApiStatsSnapshot api{};
   uint64_t history_points = 0;
+  // The daemon's restore: mmscore_restore_in_progress, and the progress while it runs.
+  // None: not shown (no restore in this process).
+  std::optional<RestoreFigures> restore;
 };
 
 std::vector<prometheus::MetricFamily> metric_families(const MetricsInput& in);

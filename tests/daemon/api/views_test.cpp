@@ -179,7 +179,7 @@ TEST_CASE("markets: book figures, aggregates, and per-MM rows scoped by role") {
   }
 }
 
-TEST_CASE("health: feeds, books and engine lag; never an MM id") {
+TEST_CASE("health: feeds, books and engine lag, never an MM id") {
   const Program p = make_program();
   const auto degraded = make_state(p, kPublished);
   ViewContext ctx{p, *degraded};
@@ -213,11 +213,13 @@ TEST_CASE("health: feeds, books and engine lag; never an MM id") {
   // Trades the backfill could not recover are a problem, named by market.
   auto missing = make_healthy_state(p, kPublished);
   missing->report.markets[kSol].trades_missing = 212;
+  missing->report.markets[kBtc].trade_id_jumps = 1;
   ViewContext gaps{p, *missing};
   gaps.now = kPublished + 200'000;
   const Json g = parse_json(mm::api::health_json(gaps));
   CHECK(g["status"].str() == "degraded");
-  CHECK(strings(g["problems"]) == std::vector<std::string>{p.markets[kSol].symbol + ": 212 trades missing"});
+  CHECK(strings(g["problems"]) == std::vector<std::string>{p.markets[kBtc].symbol + ": 1 trade id jumps",
+                                                            p.markets[kSol].symbol + ": 212 trades missing"});
 
   PublishedState before_start;
   before_start.published_at = kPublished;
