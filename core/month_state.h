@@ -42,6 +42,9 @@ struct InputCounters {
   uint64_t rejected = 0;  // malformed, refused whole
   uint64_t ignored = 0;   // well-formed, not used for scoring
   uint64_t torn = 0;      // a journal file's last line without its newline (a crash): dropped, not a record
+  // Live only: records scored but not journaled this month (a failing disk), so the
+  // journal cannot replay this report. Set by the daemon on its reports; a replay never has it.
+  uint64_t unjournaled = 0;
 };
 
 struct MonthState {

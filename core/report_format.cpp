@@ -30,6 +30,8 @@ std::string report_json(const Program& p, const Report& r) {
   w.key("rejected").value(r.input.rejected);
   w.key("ignored").value(r.input.ignored);
   w.key("torn").value(r.input.torn);
+  // Only when non-zero: replayed reports (never any) keep their bytes.
+  if (r.input.unjournaled > 0) w.key("unjournaled").value(r.input.unjournaled);
   w.end_object();
 
   w.key("markets").begin_array();

@@ -34,6 +34,10 @@ void normalize_line_breaks(char* p, size_t n) {
     if (p[i] == '\n' || p[i] == '\r') p[i] = ' ';
 }
 
+// Records scored but not journaled since the start (a failing disk): a report carrying
+// it (input.unjournaled) is not one the journal can replay.
+uint64_t unjournaled_records(const JournalWriter* journal) { return journal ? journal->stats().unjournaled : 0; }
+
 // Within a file: at every check of the replayer (64k records), to `progress` if any.
 void report_progress(JournalReplayer& replayer, RestoreProgress* progress) {
   if (!progress) return;
@@ -217,8 +221,9 @@ void EngineLoop::run(const std::atomic<bool>& stop) {
 
 Result<std::string> EngineLoop::write_running_report() {
   if (!engine_.started()) return make_error("no record processed yet: nothing to report");
-  return write_report_files(options_.report_dir, program_, score_month(program_, engine_.month(), false), false,
-                            ReplaceReport::unless_final);
+  Report report = score_month(program_, engine_.month(), false);
+  report.input.unjournaled = unjournaled_records(journal_);
+  return write_report_files(options_.report_dir, program_, report, false, ReplaceReport::unless_final);
 }
 
 void EngineLoop::publish_now() {
@@ -263,7 +268,10 @@ void EngineLoop::scorer_loop() {
       if (!pending_) return;  // stopping, nothing left
       job = std::move(pending_);
     }
-    if (job->state->started) job->state->report = score_month(program_, job->month, false);
+    if (job->state->started) {
+      job->state->report = score_month(program_, job->month, false);
+      job->state->report.input.unjournaled = job->state->journal.unjournaled;
+    }
     published_.publish(std::move(job->state));
   }
 }
@@ -273,7 +281,8 @@ void EngineLoop::scorer_loop() {
 void EngineLoop::month_closed(const MonthState& state) {
   ++months_closed_;
   next_publish_ = 0;  // readers (and snapshots) move to the new month at once
-  const Report report = score_month(program_, state, true);
+  Report report = score_month(program_, state, true);
+  if (!restoring_) report.input.unjournaled = unjournaled_records(journal_);
   // A restore never rewrites a frozen month (the config may have changed since), but it
   // does replace a running report left by a stop before the month ended.
   if (restoring_ && is_final_report_file((std::filesystem::path(options_.report_dir) /

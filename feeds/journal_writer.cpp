@@ -13,6 +13,8 @@
 #include "feeds/inbound.h"
 #include "feeds/thread_setup.h"
 
+#include <spdlog/spdlog.h>
+
 #ifndef MMSCORE_VERSION
 #error "MMSCORE_VERSION is set by the top-level CMakeLists.txt (project VERSION)"
 #endif
@@ -179,14 +181,23 @@ void JournalWriter::tick(TimeUs ts, uint32_t interval) {
 void JournalWriter::hand_over(TimeUs rotate_at) {
   if (!open_ || (buffer_.empty() && rotate_at == 0)) return;
   std::unique_lock lock(mutex_);
-  if (queue_.size() >= kMaxQueued) {  // the disk is far behind: wait, never drop
+  if (queue_.size() >= kMaxQueued && !stats_.failing) {  // the disk is far behind: wait, never drop
     ++stats_.waits;
-    done_cv_.wait(lock, [&] { return queue_.size() < kMaxQueued; });
+    done_cv_.wait(lock, [&] { return queue_.size() < kMaxQueued || stats_.failing; });
+  }
+  if (queue_.size() >= kMaxQueued) {  // failing: these records are lost anyway, never stall the engine
+    stats_.unjournaled += lines_;
+    episode_dropped_ += lines_;
+    buffer_.clear();
+    lines_ = 0;
+    if (rotate_at == 0) return;  // a rotation still goes in the queue (empty data)
   }
   Job job;
   job.data.swap(buffer_);
   job.rotate_at = rotate_at;
   job.last_ts = last_ts_;
+  job.lines = lines_;
+  lines_ = 0;
   queue_.push_back(std::move(job));
   ++handed_;
   if (!spare_.empty()) {
@@ -220,9 +231,7 @@ void JournalWriter::maintain(TimeUs now) {
 
 JournalStats JournalWriter::stats() const {
   std::lock_guard lock(mutex_);
-  JournalStats s = stats_;
-  s.lines = lines_;  // appended; bytes count what reached the file
-  return s;
+  return stats_;  // lines and bytes count what reached the file
 }
 
 std::string JournalWriter::last_error() const {
@@ -265,12 +274,20 @@ Result<> JournalWriter::open_file(TimeUs now) {
     ++stats_.files;
   }
   file_hash_.reset();
-  write_out(header_line(now));
+  pending_header_ = header_line(now);
+  ensure_header();  // on a failing disk: retried before the file's first record
   return {};
 }
 
 void JournalWriter::close_file() {
   if (fd_ < 0) return;
+  if (!pending_header_.empty() && file_bytes_ == 0) {  // never got its header: an empty file, not in the chain
+    ::close(fd_);
+    ::unlink(path_.c_str());
+    fd_ = -1;
+    pending_header_.clear();
+    return;
+  }
   if (options_.fsync != JournalOptions::Fsync::never) {
     ::fdatasync(fd_);
     std::lock_guard lock(mutex_);
@@ -282,28 +299,91 @@ void JournalWriter::close_file() {
   previous_sha256_ = file_hash_.finish_hex();
 }
 
-void JournalWriter::write_out(const std::string& data) {
-  if (fd_ < 0 && !data.empty()) {  // no file (a rotation failed to open one): count the loss
-    std::lock_guard lock(mutex_);
-    ++stats_.write_errors;
-    return;
-  }
-  size_t done = 0;
-  while (done < data.size() && fd_ >= 0) {
-    const ssize_t n = ::write(fd_, data.data() + done, data.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
+// Records go to a file only after its header; a missing file (failed open, torn tail
+// closed) is opened anew first. False: the lines were dropped (counted).
+bool JournalWriter::write_out(const std::string& data, uint64_t lines, TimeUs ts) {
+  if (data.empty()) return true;
+  if (fd_ < 0) {
+    if (auto opened = open_file(reopen_at_ != 0 ? reopen_at_ : ts); !opened) {
       std::lock_guard lock(mutex_);
-      ++stats_.write_errors;
-      last_error_ = path_ + ": " + std::strerror(errno);
-      break;  // counted and logged by the daemon (metrics, alert); the disk is the problem
+      write_failed(opened.message(), lines);
+      return false;
     }
-    file_hash_.update(data.data() + done, size_t(n));
-    done += size_t(n);
+    reopen_at_ = 0;
   }
-  file_bytes_ += int64_t(done);
-  std::lock_guard lock(mutex_);
-  stats_.bytes += done;
+  if (!ensure_header()) {
+    std::lock_guard lock(mutex_);
+    stats_.unjournaled += lines;
+    episode_dropped_ += lines;
+    return false;
+  }
+  return write_whole(data, lines);
+}
+
+bool JournalWriter::ensure_header() {
+  if (pending_header_.empty()) return true;
+  if (fd_ < 0 || !write_whole(pending_header_, 0)) return false;
+  pending_header_.clear();
+  return true;
+}
+
+// `data` is whole lines. On a short write or an error, keeps the lines that made it whole
+// and cuts the file back to the last of them: a partial line is never glued to the next write.
+bool JournalWriter::write_whole(const std::string& data, uint64_t lines) {
+  size_t done = 0;
+  int err = 0;
+  while (done < data.size()) {
+    const ssize_t n = ::write(fd_, data.data() + done, data.size() - done);
+    if (n > 0) done += size_t(n);
+    else if (n < 0 && errno == EINTR) continue;
+    else {
+      err = n < 0 ? errno : ENOSPC;  // 0 bytes for a non-empty write: no room
+      break;
+    }
+  }
+  size_t kept = done;
+  bool torn = false;
+  if (err != 0) {
+    const size_t nl = done == 0 ? std::string::npos : data.rfind('\n', done - 1);
+    kept = nl == std::string::npos ? 0 : nl + 1;
+    if (kept < done && ::ftruncate(fd_, off_t(file_bytes_ + int64_t(kept))) != 0) {
+      kept = done;  // cannot cut: the file keeps a torn tail (replay drops it), so close it
+      torn = true;
+    }
+  }
+  file_hash_.update(data.data(), kept);
+  file_bytes_ += int64_t(kept);
+  const uint64_t kept_lines = err == 0 || lines == 0 ? lines : uint64_t(std::count(data.data(), data.data() + kept, '\n'));
+  {
+    std::lock_guard lock(mutex_);
+    stats_.bytes += kept;
+    stats_.lines += kept_lines;
+    if (err != 0) write_failed("writing " + path_ + ": " + std::strerror(err), lines - kept_lines);
+    else if (lines > 0) write_succeeded();  // a header alone does not end an episode
+  }
+  if (torn) close_file();  // the next records open a new file
+  return err == 0;
+}
+
+// Lock held. Logs once per episode; the daemon's health and metrics show it meanwhile.
+void JournalWriter::write_failed(const std::string& what, uint64_t dropped) {
+  ++stats_.write_errors;
+  stats_.unjournaled += dropped;
+  last_error_ = what;
+  if (!stats_.failing) {
+    spdlog::error("journal: {}: records are not journaled until a write succeeds", what);
+    stats_.failing = true;
+    episode_dropped_ = 0;
+  }
+  episode_dropped_ += dropped;
+}
+
+// Lock held.
+void JournalWriter::write_succeeded() {
+  if (!stats_.failing) return;
+  spdlog::info("journal writing resumed after {} records not journaled", episode_dropped_);
+  stats_.failing = false;
+  episode_dropped_ = 0;
 }
 
 void JournalWriter::writer_loop() {
@@ -320,15 +400,16 @@ void JournalWriter::writer_loop() {
         queue_.pop_front();
       }
     }
-    write_out(job.data);
+    write_out(job.data, job.lines, job.last_ts);
     const bool by_size = file_bytes_ >= options_.rotate_bytes;
     if (job.rotate_at != 0 || by_size) {
       close_file();
       // Named by engine time, like the first file: names sort in write order.
-      if (auto opened = open_file(job.rotate_at != 0 ? job.rotate_at : job.last_ts); !opened) {
+      const TimeUs name = job.rotate_at != 0 ? job.rotate_at : job.last_ts;
+      if (auto opened = open_file(name); !opened) {
+        reopen_at_ = name;  // the next records try again
         std::lock_guard lock(mutex_);
-        ++stats_.write_errors;
-        last_error_ = opened.message();
+        write_failed(opened.message(), 0);
       }
     }
     const TimeUs now = options_.clock->now_us();

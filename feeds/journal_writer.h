@@ -6,13 +6,21 @@
 // The engine thread only appends to a memory buffer. Full buffers (256 KiB, or every
 // 100 ms) go to a writer thread that owns the file: write(2), rotation, fsync. So the
 // engine never waits for the disk, unless the disk falls 16 MiB behind; then it waits
-// (counted) rather than drop a record.
+// (counted) rather than drop a record, unless writing is failing (below).
 //
 // Every file starts with a header line (SCORING.md section 14): format, config hash,
 // mmscore version, and the name and SHA-256 of the previous file of the directory, so
 // the files form a chain. The writer thread hashes what it writes as it writes it; the
 // newest file of an earlier run is read and hashed once, by open(). A file is always
 // created new (O_EXCL), never appended to.
+//
+// A full disk or a write error never leaves a partial line: the writer thread writes
+// whole lines and on a short write or an error truncates the file back to the end of its
+// last whole line; the lines it could not write are dropped and counted (`unjournaled`,
+// the running report's input.unjournaled). It logs the start of such an episode once and
+// its end ("resumed"); every later hand-over tries again, and a file whose header could
+// not be written gets it before any record. While failing, the engine never waits: a
+// full queue drops the new buffer instead.
 //
 // Durability: a crash of the process loses at most the buffer not yet handed over
 // (100 ms) and leaves at worst one partial last line (a torn tail: replay and restore
@@ -49,7 +57,10 @@ struct JournalOptions {
 };
 
 struct JournalStats {
-  uint64_t lines = 0, bytes = 0, files = 0, write_errors = 0, fsyncs = 0, waits = 0;
+  // lines: record lines written (headers not counted); unjournaled: records dropped
+  // because they could not be written; failing: from a failed write until one succeeds.
+  uint64_t lines = 0, bytes = 0, files = 0, write_errors = 0, fsyncs = 0, waits = 0, unjournaled = 0;
+  bool failing = false;
 };
 
 class JournalWriter {
@@ -84,6 +95,7 @@ class JournalWriter {
     std::string data;        // lines to append
     TimeUs rotate_at = 0;    // then open a new file named by this time (0: no rotation)
     TimeUs last_ts = 0;      // of the last line: names the next file if the size rotates it
+    uint64_t lines = 0;      // in data
   };
 
   void begin_line(TimeUs ts);
@@ -92,7 +104,11 @@ class JournalWriter {
   void hand_over(TimeUs rotate_at);
   Result<> open_file(TimeUs now);  // writer thread (or before it starts); writes the header
   void close_file();                               // writer thread
-  void write_out(const std::string& data);         // writer thread
+  bool write_out(const std::string& data, uint64_t lines, TimeUs ts);  // writer thread; false: dropped
+  bool write_whole(const std::string& data, uint64_t lines);  // writer thread
+  bool ensure_header();                              // writer thread
+  void write_failed(const std::string& what, uint64_t dropped);  // writer thread, lock held
+  void write_succeeded();                                     // writer thread, lock held
   std::string header_line(TimeUs ts) const;        // writer thread
   void writer_loop();
 
@@ -102,7 +118,7 @@ class JournalWriter {
   // Engine thread.
   std::string buffer_;
   TimeUs last_flush_ = 0, file_opened_ = 0, last_ts_ = 0;
-  uint64_t lines_ = 0;
+  uint64_t lines_ = 0;  // in buffer_
   bool open_ = false;
 
   // Hand-over between the threads (the mutex is taken once per buffer, not per line).
@@ -121,6 +137,9 @@ class JournalWriter {
   std::optional<std::string> previous_name_;    // the file before the open one (file name)
   std::optional<std::string> previous_sha256_;  // and its SHA-256
   TimeUs last_sync_ = 0;
+  std::string pending_header_;  // the open file's header, not written yet (a failing disk)
+  TimeUs reopen_at_ = 0;        // no file (a failed open): name of the one to try next
+  uint64_t episode_dropped_ = 0;  // records dropped since writing started failing
   JournalStats stats_;
   std::string last_error_;
   std::thread thread_;

@@ -23,6 +23,8 @@ HealthFacts health_facts(const ViewContext& ctx) {
   if (h.accounts_connected < h.accounts_total) h.problems.push_back("account_feed_down");
   if (h.accounts_in_sync < h.accounts_connected) h.problems.push_back("account_orders_out_of_sync");
   if (h.books_in_sync < h.books_total) h.problems.push_back("book_out_of_sync");
+  // Records are scored but dropped from the journal: the month is no longer replayable.
+  if (s.journal.failing) h.problems.push_back("journal_write_failing");
   if (ctx.has_report()) {
     // Trades the backfill could not recover (SCORING.md section 13) cost the MMs volume.
     for (const MarketResult& mk : s.report.markets) {

@@ -121,7 +121,11 @@ void ring_and_journal_families(Builder& b, const PublishedState& s) {
       .add(double(s.ring_full), {{"reason", "full"}})
       .add(double(s.ring_oversize), {{"reason", "oversize"}});
 
-  b.counter("mmscore_journal_lines_total", "Journal lines written", double(s.journal.lines));
+  b.counter("mmscore_journal_lines_total", "Journal record lines written", double(s.journal.lines));
+  b.counter("mmscore_journal_unjournaled_records_total", "Records dropped because the journal could not write them",
+            double(s.journal.unjournaled));
+  b.gauge("mmscore_journal_write_failing", "1 while journal writes fail (from a failed write until one succeeds)",
+          s.journal.failing ? 1 : 0);
   b.counter("mmscore_journal_bytes_total", "Journal bytes written", double(s.journal.bytes));
   b.counter("mmscore_journal_files_total", "Journal files opened", double(s.journal.files));
   b.counter("mmscore_journal_write_errors_total", "Journal write errors", double(s.journal.write_errors));

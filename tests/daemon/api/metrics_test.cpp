@@ -147,6 +147,8 @@ TEST_CASE("metrics: Prometheus text with the published figures") {
   CHECK(value(m, "mmscore_ring_refusals_total", {{"reason", "full"}}) == 1);
   CHECK(value(m, "mmscore_ring_capacity_bytes") == 64 << 20);
   CHECK(value(m, "mmscore_journal_bytes_total") == 1234567);
+  CHECK(value(m, "mmscore_journal_unjournaled_records_total") == 0);
+  CHECK(value(m, "mmscore_journal_write_failing") == 0);
   CHECK(value(m, "mmscore_feed_public_connected") == 1);
   CHECK(value(m, "mmscore_feed_account_connected", {{"mm_id", "gamma"}, {"account", "main"}}) == 0);
   CHECK(value(m, "mmscore_engine_lag_seconds") >= 0);

@@ -221,6 +221,18 @@ TEST_CASE("health: feeds, books and engine lag, never an MM id") {
   CHECK(strings(g["problems"]) == std::vector<std::string>{p.markets[kBtc].symbol + ": 1 trade id jumps",
                                                             p.markets[kSol].symbol + ": 212 trades missing"});
 
+  // Records dropped from the journal (a full disk): the month is no longer replayable.
+  auto journal = make_healthy_state(p, kPublished);
+  journal->journal.failing = true;
+  journal->journal.unjournaled = 7;
+  ViewContext disk{p, *journal};
+  disk.now = kPublished + 200'000;
+  const Json j = parse_json(mm::api::health_json(disk));
+  CHECK(j["status"].str() == "degraded");
+  CHECK(strings(j["problems"]) == std::vector<std::string>{"journal_write_failing"});
+  journal->journal.failing = false;  // writing resumed: the dropped records stay counted in metrics only
+  CHECK(parse_json(mm::api::health_json(disk))["status"].str() == "ok");
+
   PublishedState before_start;
   before_start.published_at = kPublished;
   ViewContext idle{p, before_start};
