@@ -8,6 +8,7 @@
 #include <prometheus/text_serializer.h>
 
 #include "daemon/api/markets_view.h"
+#include "feeds/journal_writer.h"  // mmscore_version()
 #include "feeds/net/exchange_client.h"
 
 namespace mm::api {
@@ -352,6 +353,9 @@ const std::vector<double>& latency_bucket_bounds() {
 
 std::vector<MetricFamily> metric_families(const MetricsInput& in) {
   Builder b;
+  b.family("mmscore_build_info", "Always 1: the running version and the config hash its reports carry",
+           MetricType::Gauge)
+      .add(1, {{"version", std::string(mmscore_version())}, {"config_hash", in.program.config_hash}});
   b.gauge("mmscore_state_published", "1 once the engine has published its state", in.state ? 1 : 0);
   if (in.restore) restore_families(b, *in.restore);
   if (const PublishedState* s = in.state) {

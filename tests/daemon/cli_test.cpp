@@ -189,6 +189,23 @@ TEST_CASE("cli: unusable arguments, unreadable files and config errors exit 2 wi
   fs::remove_all(dir);
 }
 
+TEST_CASE("cli: --version, help COMMAND and COMMAND --help print to stdout and exit 0") {
+  std::string out, err;
+  CHECK(run({"--version"}, &err, &out) == 0);
+  CHECK(out == "mmscore " MMSCORE_EXPECTED_VERSION "\n");
+  CHECK(run({"help", "run"}, &err, &out) == 0);
+  CHECK_THAT(out, Catch::StartsWith("usage: mmscore run ...") && Catch::Contains("--journal-dir DIR"));
+  CHECK_THAT(out, !Catch::Contains("simulate --config"));  // that command's lines only
+  CHECK(run({"run", "--help"}, &err, &out) == 0);
+  CHECK_THAT(out, Catch::StartsWith("usage: mmscore run ..."));
+  CHECK(run({"replay", "-h"}, &err, &out) == 0);
+  CHECK_THAT(out, Catch::Contains("--allow-config-change"));
+  CHECK(run({"help"}, &err, &out) == 0);
+  CHECK_THAT(out, Catch::Contains("help [COMMAND], COMMAND --help"));
+  CHECK(run({"help", "frobnicate"}, &err, &out) == 2);
+  CHECK_THAT(err, Catch::Contains("no command 'frobnicate'"));
+}
+
 TEST_CASE("cli: replay writes a report per month, final for months that ended, CSV on request") {
   const std::string dir = temp_dir();
   // January 31 23:00 (connect + a trade), then February 1 00:00 and February 4:

@@ -224,6 +224,7 @@ TEST_CASE("metrics: exchange client counters per connection") {
   CHECK(value(m, "mmscore_trades_missing", {{"market", "SOL_USDC"}}) == 212);
   CHECK(value(m, "mmscore_trades_missing", {{"market", "BTC_USDC_PERP"}}) == 0);
   CHECK(value(m, "mmscore_engine_lag_seconds") == 0);
+  CHECK(value(m, "mmscore_build_info", {{"version", std::string(mm::mmscore_version())}, {"config_hash", p.config_hash}}) == 1);
 
   mm::api::MetricsInput empty{p, nullptr};  // before the first publish: still valid text
   const std::vector<Sample> e = parse_prometheus(mm::api::metrics_text(empty));
