@@ -1,6 +1,7 @@
 #include <cstdio>
 
 #include "config/config.h"
+#include "daemon/config_files.h"
 #include "daemon/cli_args.h"
 #include "daemon/commands.h"
 
@@ -18,7 +19,12 @@ int check_config_command(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", loaded.message().c_str());
     return kExitUsage;
   }
+  // What was understood, then the files it names as `run` will use them: every
+  // problem, not only the first.
   std::fputs(summarize(*loaded).c_str(), stdout);
+  const std::vector<std::string> problems = check_config_files(*loaded);
+  for (const std::string& p : problems) std::fprintf(stderr, "%s: %s\n", loaded->path.c_str(), p.c_str());
+  if (!problems.empty()) return kExitUsage;
   std::fputs("config OK\n", stdout);
   return kExitOk;
 }

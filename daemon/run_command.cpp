@@ -11,6 +11,7 @@
 #include "config/config.h"
 #include "daemon/cli_args.h"
 #include "daemon/commands.h"
+#include "daemon/config_files.h"
 #include "daemon/live_daemon.h"
 #include "daemon/live_setup.h"
 #include "daemon/shutdown_signals.h"
@@ -107,6 +108,12 @@ int run_command(int argc, char** argv) {
   if (settings.feed.engine_cpu >= 0) {
     if (auto kept_off = keep_this_thread_off(int(settings.feed.engine_cpu)); !kept_off)
       return fail("feed.engine_cpu = " + std::to_string(settings.feed.engine_cpu) + ": " + kept_off.message());
+  }
+
+  // Before any file is created: a missing key or a bad tokens file is a config error.
+  if (const std::vector<std::string> problems = check_config_files(settings); !problems.empty()) {
+    for (const std::string& p : problems) std::fprintf(stderr, "%s: %s\n", settings.path.c_str(), p.c_str());
+    return kExitUsage;
   }
 
   auto options = live_daemon_options(settings);
