@@ -6,27 +6,7 @@
 
 namespace mm::feedjson {
 
-using simdjson::error_code;
-
 namespace {
-
-// Iterates the array's objects: item(object, index) -> false stops with a failure.
-template <class ItemFn>
-bool for_each_object(od::array& body, ParseContext& ctx, ItemFn item) {
-  size_t index = 0;
-  for (auto element : body) {
-    od::value value;
-    if (error_code e = std::move(element).get(value)) return ctx.failure.json_error("body", "", e);
-    od::object object;
-    if (error_code e = value.get_object().get(object)) {
-      if (e != simdjson::INCORRECT_TYPE) return ctx.failure.json_error("body", "", e);
-      return ctx.failure.at_item("body", index, "", "expected an object");
-    }
-    if (!item(object, index)) return false;
-    ++index;
-  }
-  return true;
-}
 
 bool notional_ok(ObjectFields& f, int64_t price, int64_t qty) {
   return notional(price, qty) <= kMaxSingleNotional || f.fail("quantity", "notional above the single-order limit");

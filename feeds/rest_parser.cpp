@@ -20,10 +20,8 @@ constexpr uint64_t kMaxHistoryLimit = 1000;  // BACKPACK.md: limit at most 1000
 
 // The "symbol" parameter of a REST request's query ("symbol=X&limit=100"), decoded;
 // nullopt when there is none. Given twice, empty, or in a query with a bad %-escape: error.
-Result<std::optional<std::string>> query_symbol(std::string_view query) {
-  const Result<net::QueryParams> params = net::QueryParams::parse(query);
-  if (!params) return params.error();
-  const std::vector<std::string_view> symbols = params->values("symbol");
+Result<std::optional<std::string>> query_symbol(const net::QueryParams& params) {
+  const std::vector<std::string_view> symbols = params.values("symbol");
   if (symbols.empty()) return std::optional<std::string>();
   if (symbols.size() > 1) return make_error("symbol given twice");
   if (symbols.front().empty()) return make_error("empty symbol");
@@ -43,10 +41,8 @@ RestPlan::Action action_of(SourceKind kind, std::string_view path) {
 }
 
 // A query parameter that must be an unsigned integer (given once), or absent.
-Result<std::optional<uint64_t>> query_uint(std::string_view query, std::string_view key) {
-  const Result<net::QueryParams> params = net::QueryParams::parse(query);
-  if (!params) return params.error();
-  const std::optional<std::string_view> text = params->first(key);
+Result<std::optional<uint64_t>> query_uint(const net::QueryParams& query, std::string_view key) {
+  const std::optional<std::string_view> text = query.first(key);
   if (!text) return std::optional<uint64_t>();
   uint64_t value = 0;
   const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
@@ -56,7 +52,7 @@ Result<std::optional<uint64_t>> query_uint(std::string_view query, std::string_v
 }
 
 // The history parameters the body is checked against: limit (trades), from/to (fills).
-bool plan_history(std::string_view query, ParseContext& ctx, RestPlan& plan) {
+bool plan_history(const net::QueryParams& query, ParseContext& ctx, RestPlan& plan) {
   if (plan.action == RestPlan::Action::trade_history) {
     const Result<std::optional<uint64_t>> limit = query_uint(query, "limit");
     if (!limit) return ctx.failure.at("path", limit.message());
@@ -86,7 +82,10 @@ bool plan_rest(SourceKind kind, std::string_view path, ParseContext& ctx, RestPl
     plan.ignore_why = "REST response not used";
     return true;
   }
-  const Result<std::optional<std::string>> symbol = query_symbol(target.query);
+  // Parsed once; a bad %-escape anywhere makes the whole query unusable.
+  const Result<net::QueryParams> query = net::QueryParams::parse(target.query);
+  if (!query) return ctx.failure.at("path", query.message());
+  const Result<std::optional<std::string>> symbol = query_symbol(*query);
   if (!symbol) return ctx.failure.at("path", symbol.message());
   plan.has_symbol = symbol->has_value();
   if (!plan.has_symbol && plan.action == RestPlan::Action::depth_snapshot)
@@ -95,7 +94,7 @@ bool plan_rest(SourceKind kind, std::string_view path, ParseContext& ctx, RestPl
     return ctx.failure.at("path", "trade history request without symbol");
   const bool history =
       plan.action == RestPlan::Action::trade_history || plan.action == RestPlan::Action::fill_history;
-  if (history && !plan_history(target.query, ctx, plan)) return false;
+  if (history && !plan_history(*query, ctx, plan)) return false;
   if (plan.has_symbol) {
     ctx.filter_symbol.assign(**symbol);
     if (std::optional<uint32_t> market = ctx.program.market_index(**symbol)) {
@@ -167,18 +166,8 @@ bool parse_open_order(od::object& item, size_t index, const RestPlan& plan, Pars
 
 bool parse_open_orders(od::array& body, const RestPlan& plan, ParseContext& ctx, Payload& out) {
   ctx.orders.clear();
-  size_t index = 0;
-  for (auto element : body) {
-    od::value item_value;
-    if (error_code e = std::move(element).get(item_value)) return ctx.failure.json_error("body", "", e);
-    od::object item;
-    if (error_code e = item_value.get_object().get(item)) {
-      if (e != simdjson::INCORRECT_TYPE) return ctx.failure.json_error("body", "", e);
-      return ctx.failure.at_item("body", index, "", "expected an object");
-    }
-    if (!parse_open_order(item, index, plan, ctx)) return false;
-    ++index;
-  }
+  if (!for_each_object(body, ctx, [&](od::object& o, size_t i) { return parse_open_order(o, i, plan, ctx); }))
+    return false;
   if (plan.has_symbol && !plan.market_known) return ctx.ignore(out, "symbol not configured");
   OpenOrdersEvent event{};
   event.orders = ctx.orders;

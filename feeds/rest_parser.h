@@ -27,6 +27,25 @@ struct RestPlan {
 // ctx.filter_symbol so the plan survives a rewind of the document.
 bool plan_rest(SourceKind kind, std::string_view path, ParseContext& ctx, RestPlan& plan);
 
+// Iterates a body array's objects: item(object, index) -> false stops with its failure;
+// an element that is not an object fails as "body[i]: expected an object".
+template <class ItemFn>
+bool for_each_object(od::array& body, ParseContext& ctx, ItemFn item) {
+  size_t index = 0;
+  for (auto element : body) {
+    od::value value;
+    if (simdjson::error_code e = std::move(element).get(value)) return ctx.failure.json_error("body", "", e);
+    od::object object;
+    if (simdjson::error_code e = value.get_object().get(object)) {
+      if (e != simdjson::INCORRECT_TYPE) return ctx.failure.json_error("body", "", e);
+      return ctx.failure.at_item("body", index, "", "expected an object");
+    }
+    if (!item(object, index)) return false;
+    ++index;
+  }
+  return true;
+}
+
 // Body parsers; field names in messages start with "body".
 bool parse_depth_snapshot(od::object& body, const RestPlan& plan, ParseContext& ctx, Payload& out);
 bool parse_open_orders(od::array& body, const RestPlan& plan, ParseContext& ctx, Payload& out);
