@@ -18,33 +18,13 @@
 #include "feeds/sim/server/sim_server.h"
 #include "tests/daemon/api/raw_client.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/three_market_config.h"
 
 using namespace mm;
 
 namespace {
 
-const char* kConfig = R"(
-[program]
-pool_usd = 300000
-[snapshot]
-interval = "500ms"
-[[categories]]
-name = "perp"
-pool_usd = 200000
-tiers = [ { tier = 1, pool_usd = 200000, markets = ["BTC_USDC_PERP"] } ]
-[[categories]]
-name = "spot"
-pool_usd = 100000
-tiers = [ { tier = 1, pool_usd = 100000, markets = ["SOL_USDC", "ETH_USDC"] } ]
-[[markets]]
-symbol = "BTC_USDC_PERP"
-category = "perp"
-[[markets]]
-symbol = "SOL_USDC"
-category = "spot"
-[[markets]]
-symbol = "ETH_USDC"
-category = "spot"
+const std::string kConfig = std::string(test_support::kThreeMarketProgram) + R"(
 [[mms]]
 id = "alpha"
 joined = "2025-01"

@@ -29,6 +29,7 @@
 #include "feeds/sim/server/sim_server.h"
 #include "tests/daemon/api/raw_client.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/three_market_config.h"
 
 extern char** environ;
 
@@ -38,30 +39,6 @@ namespace {
 
 namespace fs = std::filesystem;
 constexpr const char* kOpsToken = "ops-token-for-the-crash-test";
-
-const char* kProgram = R"(
-[program]
-pool_usd = 300000
-[snapshot]
-interval = "500ms"
-[[categories]]
-name = "perp"
-pool_usd = 200000
-tiers = [ { tier = 1, pool_usd = 200000, markets = ["BTC_USDC_PERP"] } ]
-[[categories]]
-name = "spot"
-pool_usd = 100000
-tiers = [ { tier = 1, pool_usd = 100000, markets = ["SOL_USDC", "ETH_USDC"] } ]
-[[markets]]
-symbol = "BTC_USDC_PERP"
-category = "perp"
-[[markets]]
-symbol = "SOL_USDC"
-category = "spot"
-[[markets]]
-symbol = "ETH_USDC"
-category = "spot"
-)";
 
 std::string slurp(const std::string& path) {
   std::ifstream in(path);
@@ -148,7 +125,7 @@ Setup write_setup(sim::SimServerOptions& so, const std::vector<std::string>& mm_
   Setup s;
   s.dir = test_support::temp_dir("crash");
   s.api_port = free_port();
-  std::string text = kProgram;
+  std::string text = test_support::kThreeMarketProgram;
   for (const std::string& id : mm_ids) {
     const std::string key = s.dir + "/" + id + ".key", secret = s.dir + "/" + id + ".secret";
     REQUIRE(write_key_files(key, secret, generate_secret_b64()));
