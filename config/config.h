@@ -54,6 +54,12 @@ struct JournalSettings {
   int64_t rotate_bytes = int64_t(1) << 30;
   std::string fsync = "rotate";  // "rotate" | "interval" | "never"
   TimeUs fsync_interval = kUsPerSecond;
+  // Closed files are compressed to .ndjson.zst by the journal's own thread (section 14).
+  bool compress = true;
+  // Engine state written to <dir>/checkpoints this often, at month close and at shutdown,
+  // so a restart replays only the journal after the newest one; the newest few are kept.
+  TimeUs checkpoint_every = 600 * kUsPerSecond;
+  int64_t checkpoints_keep = 3;
 };
 
 struct ReportSettings {

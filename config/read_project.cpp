@@ -87,6 +87,9 @@ void read_journal(Fields& f, JournalSettings& journal) {
         *n, f.key("fsync"), {{"rotate", "rotate"}, {"interval", "interval"}, {"never", "never"}});
   }
   f.read_duration("fsync_interval", journal.fsync_interval);
+  f.read("compress", journal.compress);
+  f.read_duration("checkpoint_every", journal.checkpoint_every);
+  f.read_int("checkpoints_keep", journal.checkpoints_keep, 1, 1000);
   f.finish();
 }
 
