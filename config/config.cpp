@@ -43,6 +43,7 @@ Settings load(std::string_view text, const std::string& display_path) {
   settings.program.max_trade_id_jump = uint64_t(settings.feed.max_trade_id_jump);
   settings.program.backfill_overlap = settings.feed.backfill_overlap;
 
+  settings.key_lines = source.take_lines();
   settings.program.index();
   settings.program.config_hash = compute_config_hash(settings.program);
   if (settings.program.config_hash.empty()) throw LoadFailure{display_path + ": cannot compute the config hash (OpenSSL)"};

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -25,6 +26,9 @@ struct AccountSettings {
   std::string name;
   std::string api_key_file;
   std::string api_secret_file;
+  // Its table's key in the file, indices in file order ("mms[2].accounts[0]"; "mms[2]"
+  // for the implied "main" account): Settings::line_of(key + ".api_secret_file").
+  std::string key;
 };
 
 struct FeedSettings {
@@ -70,6 +74,10 @@ struct ApiSettings {
   std::string listen = "127.0.0.1:8080";  // HOST:PORT
   std::string tokens_file;
   TimeUs push_interval = kUsPerSecond;
+  size_t max_connections = 256;             // open HTTP and WebSocket connections, all clients
+  size_t max_connections_per_client = 32;   // per peer address
+  TimeUs first_byte_timeout = 5 * kUsPerSecond;  // silent connection closed after it
+  uint32_t auth_failures_per_minute = 20;   // then 429 for a minute; 0: no throttling
 };
 
 struct SimulatorSettings {
@@ -91,6 +99,14 @@ struct Settings {
   SimulatorSettings simulator;
   std::vector<std::vector<AccountSettings>> accounts;  // per program.mms[i], same order
   std::string path;                                    // the file loaded
+  // The line (1-based) of every key read, by its dotted key as errors name it
+  // ("api.tokens_file", "mms[2].accounts[0].api_secret_file"): messages about what a
+  // value names (a missing key file) point at it. 0: the key is not in the file.
+  std::map<std::string, uint32_t, std::less<>> key_lines;
+  uint32_t line_of(std::string_view key) const {
+    const auto it = key_lines.find(key);
+    return it == key_lines.end() ? 0 : it->second;
+  }
 };
 
 // Never throw; return the first error found instead, as "FILE:LINE:COL: KEY: what is wrong".

@@ -142,6 +142,7 @@ void read_mms(Fields& root, Settings& settings) {
       for (size_t j = 0; j < accounts.size(); ++j) {
         Fields a = src.fields_of(accounts[j], indexed(m.key("accounts"), j));
         AccountSettings account;
+        account.key = a.path();
         const toml::node& name = *a.find("name", Need::required);
         account.name = src.string_of(name, a.key("name"));
         if (!is_identifier(account.name)) src.fail(name, a.key("name"), std::string(kIdentifierRule));
@@ -156,7 +157,7 @@ void read_mms(Fields& root, Settings& settings) {
         entry.accounts.push_back(std::move(account));
       }
     } else {
-      entry.accounts.push_back(AccountSettings{"main", {}, {}});
+      entry.accounts.push_back(AccountSettings{"main", {}, {}, m.path()});
     }
     m.finish();
     entries.push_back(std::move(entry));

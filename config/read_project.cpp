@@ -97,6 +97,23 @@ void read_api(Fields& f, ApiSettings& api) {
   read_listen(f, "listen", api.listen);
   f.read("tokens_file", api.tokens_file);
   f.read_duration("push_interval", api.push_interval);
+  int64_t n = int64_t(api.max_connections);
+  if (f.read_int("max_connections", n, 1, 100'000)) api.max_connections = size_t(n);
+  n = int64_t(api.max_connections_per_client);
+  if (f.read_int("max_connections_per_client", n, 1, 100'000)) api.max_connections_per_client = size_t(n);
+  if (f.read_duration("first_byte_timeout", api.first_byte_timeout) &&
+      (api.first_byte_timeout < kUsPerSecond / 10 || api.first_byte_timeout > 300 * kUsPerSecond))
+    f.source().fail(*f.find("first_byte_timeout"), f.key("first_byte_timeout"),
+                    "must be between 100ms and 300s");
+  n = api.auth_failures_per_minute;
+  if (f.read_int("auth_failures_per_minute", n, 0, 100'000)) api.auth_failures_per_minute = uint32_t(n);
+  if (api.max_connections_per_client > api.max_connections) {
+    // Blame the key the user wrote (one of them was, or the defaults would hold).
+    const std::string_view blamed = f.find("max_connections_per_client") ? "max_connections_per_client" : "max_connections";
+    f.source().fail(*f.find(blamed), f.key(blamed),
+                    "api.max_connections_per_client (" + std::to_string(api.max_connections_per_client) +
+                        ") must not exceed api.max_connections (" + std::to_string(api.max_connections) + ")");
+  }
   f.finish();
 }
 

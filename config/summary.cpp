@@ -94,7 +94,11 @@ std::string summarize(const Settings& s) {
       << "\n";
   out << "journal: " << (s.journal.enabled ? s.journal.dir : std::string("disabled")) << "\n";
   out << "reports: " << s.report.dir << "\n";
-  out << "api: " << s.api.listen << "\n";
+  out << "api: " << s.api.listen << ", " << s.api.max_connections << " connections (" << s.api.max_connections_per_client
+      << " per client), first byte within " << duration_text(s.api.first_byte_timeout) << ", "
+      << (s.api.auth_failures_per_minute ? std::to_string(s.api.auth_failures_per_minute) + " failed logins a minute"
+                                         : std::string("no login throttling"))
+      << "\n";
   if (s.simulator.enabled) out << "simulator: " << s.simulator.listen << ", seed " << s.simulator.seed << "\n";
   out << "config hash: " << s.program.config_hash << "\n";
   return out.str();

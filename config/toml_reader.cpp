@@ -181,6 +181,7 @@ const toml::node* Fields::find(std::string_view name, Need need) {
   known_.emplace_back(name);
   const toml::node* n = table_->get(name);
   if (!n && need == Need::required) source_->fail(table_->source(), key(name), "missing required key");
+  if (n && n->source().begin.line != 0) source_->note_line(key(name), n->source().begin.line);
   return n;
 }
 

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -59,6 +60,11 @@ class Source {
   const toml::array& array_of(const toml::node& n, std::string_view key) const;
   Fields fields_of(const toml::node& n, std::string key) const;
 
+  // Lines of the keys found so far (Fields::find), for Settings::key_lines: a record of
+  // the reading, not part of what is read, hence mutable.
+  void note_line(std::string key, uint32_t line) const { lines_.emplace(std::move(key), line); }
+  std::map<std::string, uint32_t, std::less<>> take_lines() const { return std::move(lines_); }
+
   template <class E>
   E enum_of(const toml::node& n, std::string_view key,
             std::initializer_list<std::pair<std::string_view, E>> choices) const {
@@ -72,6 +78,7 @@ class Source {
 
  private:
   std::string file_;
+  mutable std::map<std::string, uint32_t, std::less<>> lines_;
 };
 
 // One TOML table plus its dotted path, e.g. "categories[0]".

@@ -50,6 +50,7 @@ class Book {
   static constexpr size_t kMaxBufferedFrames = 100'000;
 
  private:
+  friend struct StateAccess;  // checkpoints (core/engine_state.cpp)
   struct Buffered {
     uint64_t first_id, last_id;
     uint32_t level_begin, bid_count, ask_count;

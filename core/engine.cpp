@@ -233,7 +233,16 @@ void Engine::on_trade(const TradeEvent& e) {
   if (spec.is_new && !first) first = e.engine_time;
 
   const u128 n = notional(e.price, e.qty);
-  if (!count_trade(e.market, e.trade_id, n)) ++counters_.trades_duplicate;
+  TradeFlow& flow = views_[e.market].flow;
+  if (count_trade(e.market, e.trade_id, n)) {
+    flow.last_new = e.engine_time;
+    flow.duplicates_since = 0;
+  } else {
+    ++counters_.trades_duplicate;
+    ++flow.duplicates;
+    if (flow.duplicates_since == 0) flow.duplicates_since = e.engine_time;
+    flow.last_duplicate = e.engine_time;
+  }
   check_public_gap(e.market, e.trade_id);
   // The maker is a program MM when the maker order is one of its live orders. Checked for
   // a repeated id too: an MM's taker fill may have counted the trade before.
@@ -371,6 +380,27 @@ bool Engine::in_band(int64_t price, int64_t mid2) const {
   return dist * 10'000 <= i128(program_.band_bps) * mid2;
 }
 
+// Why MM `mm` was not observed in `market` at this snapshot: the first failing condition.
+UnobservedReason Engine::unobserved_reason(size_t mm, size_t market) const {
+  if (!public_up_) return UnobservedReason::public_down;
+  if (mid2_[market] == 0) return UnobservedReason::book_not_in_sync;  // out of sync, crossed or one-sided
+  for (size_t a = 0; a < program_.mms[mm].accounts.size(); ++a)
+    if (!account_state(uint16_t(mm), uint16_t(a)).up) return UnobservedReason::private_down;
+  return UnobservedReason::orders_not_in_sync;
+}
+
+// The common part of a cell's evidence; `s`: its in-band sums, when they were computed.
+CellEvidence Engine::evidence_of(uint32_t interval, size_t mm, size_t market, const Scratch* s) const {
+  CellEvidence ev{interval, schedule_->instant(interval), uint16_t(mm), uint32_t(market)};
+  ev.mid2 = mid2_[market];
+  if (s) {
+    ev.looked_at_orders = true;
+    ev.bid_notional = s->bid_notional;
+    ev.ask_notional = s->ask_notional;
+  }
+  return ev;
+}
+
 void Engine::take_snapshot(uint32_t interval) {
   const TimeUs instant = schedule_->instant(interval);
   const size_t n_markets = program_.markets.size();
@@ -389,7 +419,9 @@ void Engine::take_snapshot(uint32_t interval) {
     const Book& b = books_[m];
     const auto top = b.top();
     MarketView& v = views_[m];
+    const TradeFlow flow = v.flow;
     v = MarketView{};
+    v.flow = flow;
     v.instant = instant;
     if (top) {
       v.best_bid = top->best_bid;
@@ -446,6 +478,11 @@ void Engine::take_snapshot(uint32_t interval) {
       MmMarketMonth& c = month_.cell(i, m);
       if (mid2[m] == 0 || !mm_observed[i]) {
         ++c.snapshots_unobserved;
+        if (evidence_) {
+          CellEvidence ev = evidence_of(interval, i, m, nullptr);
+          ev.unobserved = unobserved_reason(i, m);
+          evidence_->cell(ev, orders_);
+        }
         continue;
       }
       const Scratch& s = scratch_[i * n_markets + m];
@@ -454,6 +491,11 @@ void Engine::take_snapshot(uint32_t interval) {
         ++c.snapshots_unobserved;
         ++counters_.anomalies;
         observer_->notice("crossed own quotes of " + program_.mms[i].id + " on " + program_.markets[m].symbol);
+        if (evidence_) {
+          CellEvidence ev = evidence_of(interval, i, m, &s);
+          ev.unobserved = UnobservedReason::anomaly;
+          evidence_->cell(ev, orders_);
+        }
         continue;
       }
       ++c.snapshots_observed;
@@ -463,18 +505,36 @@ void Engine::take_snapshot(uint32_t interval) {
         return n > 0 && mul_ge(n, uint64_t(spec.usd_rate), u128(program_.min_side_notional_usd),
                                uint64_t(kNotionalScale));
       };
-      if (!side_ok(s.bid_notional) || !side_ok(s.ask_notional)) continue;
+      if (!side_ok(s.bid_notional) || !side_ok(s.ask_notional)) {
+        if (evidence_) {
+          CellEvidence ev = evidence_of(interval, i, m, &s);
+          ev.inactive = s.bid_notional == 0   ? InactiveReason::no_bid_in_band
+                        : s.ask_notional == 0 ? InactiveReason::no_ask_in_band
+                                              : InactiveReason::below_min_side;
+          evidence_->cell(ev, orders_);
+        }
+        continue;
+      }
       ++c.snapshots_active;
       ++views_[m].active_mms;
-      c.size_sum2 += program_.size_mode == SizeMode::min_side ? 2 * std::min(s.bid_notional, s.ask_notional)
-                                                              : s.bid_notional + s.ask_notional;
+      const u128 size2 = program_.size_mode == SizeMode::min_side ? 2 * std::min(s.bid_notional, s.ask_notional)
+                                                                  : s.bid_notional + s.ask_notional;
+      c.size_sum2 += size2;
       double spread_raw;  // ask price - bid price, in 1e-9 units
       if (program_.spread_mode == SpreadMode::weighted) {
         spread_raw = s.ask_weighted / double(s.ask_notional) - s.bid_weighted / double(s.bid_notional);
       } else {
         spread_raw = double(s.band_best_ask - s.band_best_bid);
       }
-      c.spread_sum_bps += spread_raw * 20'000.0 / double(mid2[m]);
+      const double spread_bps = spread_raw * 20'000.0 / double(mid2[m]);
+      c.spread_sum_bps += spread_bps;
+      if (evidence_) {
+        CellEvidence ev = evidence_of(interval, i, m, &s);
+        ev.active = true;
+        ev.size2 = size2;
+        ev.spread_bps = spread_bps;
+        evidence_->cell(ev, orders_);
+      }
     }
   }
   observer_->snapshot_taken(interval, instant);

@@ -19,12 +19,15 @@
 
 #include "core/backfill.h"
 #include "core/book.h"
+#include "core/evidence.h"
 #include "core/events.h"
 #include "core/id_ranges.h"
 #include "core/mm_orders.h"
 #include "core/month_state.h"
 #include "core/program.h"
+#include "core/result.h"
 #include "core/snapshot_schedule.h"
+#include "core/state_codec.h"
 
 namespace mm {
 
@@ -60,6 +63,16 @@ struct EngineCounters {
   uint64_t records = 0, rejected = 0, ignored = 0;
 };
 
+// A market's public trades as they arrive, for health: repeated ids flooding in with no
+// new one for long means the ids restarted (e.g. a simulator re-run against a restored
+// journal), so nothing is counted. Cumulative, engine time.
+struct TradeFlow {
+  uint64_t duplicates = 0;      // stream trades whose id was counted before
+  TimeUs last_new = 0;          // the newest stream trade with a new id; 0: none
+  TimeUs duplicates_since = 0;  // the first repeated id after last_new; 0: none since
+  TimeUs last_duplicate = 0;
+};
+
 // What the last snapshot saw of a market: for the live API, not for scoring.
 struct MarketView {
   bool observed = false;
@@ -68,6 +81,7 @@ struct MarketView {
   u128 ask_depth_in_band = 0;
   uint32_t active_mms = 0;
   TimeUs instant = 0;
+  TradeFlow flow;  // up to the latest trade, not the snapshot (kept across snapshots)
 };
 
 class Engine {
@@ -96,6 +110,17 @@ class Engine {
   // the month end); nullopt before the first record.
   std::optional<TimeUs> next_deadline() const;
   bool tick_mode() const { return tick_mode_; }
+  // Per-snapshot evidence (SCORING.md section 15) for explain and the live evidence
+  // window; nullptr (the default) computes nothing extra.
+  void set_evidence_sink(EvidenceSink* sink) { evidence_ = sink; }
+
+  // Checkpoints (SCORING.md section 14; core/engine_state.cpp): the whole state, so that
+  // loading it and applying the records after it equals applying every record.
+  void save_state(StateWriter& out) const;
+  // Replaces the state with a saved one of a program of the same shape (markets, MMs,
+  // accounts). The engine then samples at the journal's ticks, as a replay does. On an
+  // error (truncated, another shape) this engine is unchanged.
+  Result<> load_state(std::string_view bytes);
   // The live daemon: sample by timestamps (even after a restore from a journal with
   // ticks) and count each snapshot's tick as a record, as the journal will hold it.
   void go_live() {
@@ -104,6 +129,7 @@ class Engine {
   }
 
  private:
+  friend struct StateAccess;
   struct AccountState {
     bool up = false;
     bool orders_synced = true;  // false from a disconnect until open orders arrive while up
@@ -128,6 +154,8 @@ class Engine {
   void close_month();
   void take_snapshot(uint32_t interval);
   bool in_band(int64_t price, int64_t mid2) const;
+  UnobservedReason unobserved_reason(size_t mm, size_t market) const;  // for the evidence sink only
+  CellEvidence evidence_of(uint32_t interval, size_t mm, size_t market, const Scratch* s) const;
   void source_seen(const Source& s);
 
   void on_trade(const TradeEvent& e);
@@ -153,6 +181,7 @@ class Engine {
   const Program& program_;
   EngineObserver* observer_;
   EngineObserver null_observer_;
+  EvidenceSink* evidence_ = nullptr;
 
   bool started_ = false;
   TimeUs clock_ = 0;

@@ -38,6 +38,7 @@ class IdRanges {
   bool empty() const { return ranges_.empty(); }
 
  private:
+  friend struct StateAccess;  // checkpoints (core/engine_state.cpp)
   // lo -> hi. A node per range: a hole in the middle costs one allocation, never a copy
   // of the ranges after it.
   std::map<uint64_t, uint64_t> ranges_;

@@ -34,6 +34,7 @@ class MmOrders {
   size_t size() const { return orders_.size(); }
 
  private:
+  friend struct StateAccess;  // checkpoints (core/engine_state.cpp)
   void upsert(const RestingOrder& o);
   void erase(uint64_t order_id);
   void erase_where(const std::function<bool(const RestingOrder&)>& pred);

@@ -23,7 +23,7 @@ int check_config_command(int argc, char** argv) {
   // problem, not only the first.
   std::fputs(summarize(*loaded).c_str(), stdout);
   const std::vector<std::string> problems = check_config_files(*loaded);
-  for (const std::string& p : problems) std::fprintf(stderr, "%s: %s\n", loaded->path.c_str(), p.c_str());
+  for (const std::string& p : problems) std::fprintf(stderr, "%s\n", p.c_str());  // CONFIG:LINE: KEY: ...
   if (!problems.empty()) return kExitUsage;
   std::fputs("config OK\n", stdout);
   return kExitOk;

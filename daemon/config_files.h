@@ -11,8 +11,15 @@
 
 namespace mm {
 
-// Each problem as "KEY: FILE: reason", e.g. "mms.alpha.accounts.main: keys/a.secret:
-// cannot open API secret file". Empty: every named file is usable.
+// Each problem as "CONFIG:LINE: KEY: FILE: reason", LINE being the config file's line of
+// the key that names FILE, e.g. "mmscore.toml:212: mms.alpha.accounts.main:
+// keys/a.secret: cannot open API secret file" (no ":LINE" for a key left at its
+// default). Empty: every named file is usable.
 std::vector<std::string> check_config_files(const Settings& settings);
+
+// With the simulator enabled (the demo), the tokens file is the demo's own: a mode open
+// to group or others (git keeps no modes) is tightened to 0600, logged once, instead of
+// a warning at every start. Production configs are left alone (the warning stays).
+void tighten_demo_tokens_file(const Settings& settings);
 
 }  // namespace mm

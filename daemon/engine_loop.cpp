@@ -1,5 +1,8 @@
 #include "daemon/engine_loop.h"
 
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
@@ -38,12 +41,21 @@ void normalize_line_breaks(char* p, size_t n) {
 // it (input.unjournaled) is not one the journal can replay.
 uint64_t unjournaled_records(const JournalWriter* journal) { return journal ? journal->stats().unjournaled : 0; }
 
-// Within a file: at every check of the replayer (64k records), to `progress` if any.
-void report_progress(JournalReplayer& replayer, RestoreProgress* progress) {
-  if (!progress) return;
-  auto sink = [&replayer, progress](const ReplayProgress& p) { progress->replaying(p.bytes, replayer.records()); };
-  replayer.on_progress(std::move(sink), std::chrono::milliseconds(0), std::chrono::milliseconds(0));
+// Free and total bytes of the file system holding `dir`, for the disk-space alert.
+void journal_disk_space(const std::string& dir, PublishedState& s) {
+  struct statvfs st {};
+  if (::statvfs(dir.c_str(), &st) != 0) return;  // stays 0: unknown
+  s.journal_disk_free_bytes = uint64_t(st.f_bavail) * st.f_frsize;  // what an unprivileged writer may use
+  s.journal_disk_total_bytes = uint64_t(st.f_blocks) * st.f_frsize;
 }
+
+// Modification time of `path` in unix µs; 0 when it cannot be read.
+TimeUs file_mtime_us(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return 0;
+  return TimeUs(st.st_mtim.tv_sec) * kUsPerSecond + st.st_mtim.tv_nsec / 1000;
+}
+
 }  // namespace
 
 EngineLoop::EngineLoop(const Program& program, InboundRing& ring, JournalWriter* journal, FeedRequests* requests,
@@ -56,47 +68,6 @@ EngineLoop::EngineLoop(const Program& program, InboundRing& ring, JournalWriter*
       options_(std::move(options)),
       engine_(program, this),
       parser_(program) {}
-
-Result<> EngineLoop::restore(const std::vector<std::string>& files, std::function<bool()> should_stop) {
-  restoring_ = true;
-  // Same order and chain checks as `mmscore replay`, but another config hash is only a
-  // warning: the operator may have changed the config since those files were written.
-  JournalReplayer replayer(program_, engine_, JournalReplayOptions{.allow_config_change = true});
-  replayer.on_config_change([](const std::string& file, const std::string& journal_hash) {
-    spdlog::warn("restore: {} was written under config hash {}, not this config's", file, journal_hash);
-  });
-  if (auto checked = replayer.check_headers(files); !checked) {  // before any work; plans the hashing
-    restoring_ = false;
-    return checked;
-  }
-  if (should_stop) replayer.stop_when(std::move(should_stop));
-  replayer.on_refusal([](const std::string& file, uint64_t line, std::string_view reason) {
-    spdlog::warn("restore: {}:{}: refused: {}", file, line, reason);
-  });
-  report_progress(replayer, options_.restore_progress);
-  for (const std::string& f : files) {
-    if (auto replayed = replayer.replay_file(f); !replayed) {
-      restoring_ = false;
-      return replayed;
-    }
-    if (options_.restore_progress) options_.restore_progress->file_done(replayer.records());
-  }
-  restoring_ = false;
-  if (!files.empty()) spdlog::info("restored {} records from {} journal files", replayer.records(), files.size());
-  if (!engine_.started()) return {};
-
-  // A crash leaves sources "connected" in the journal: close them at the last record.
-  const TimeUs ts = engine_.clock();
-  auto close = [&](Source s) {
-    engine_.apply(Record{ts, s, ConnectionEvent{false}});
-    if (journal_) journal_->event(ts, s, false);
-  };
-  if (engine_.public_connected()) close(Source{SourceKind::market});
-  for (uint16_t i = 0; i < program_.mms.size(); ++i)
-    for (uint16_t a = 0; a < program_.mms[i].accounts.size(); ++a)
-      if (engine_.account_connected(i, a)) close(Source{SourceKind::mm, i, a});
-  return {};
-}
 
 void EngineLoop::process(Inbound& m) {
   const auto start = std::chrono::steady_clock::now();
@@ -141,6 +112,22 @@ void EngineLoop::process(Inbound& m) {
   service_.record(uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(
                               std::chrono::steady_clock::now() - start).count()));
   processed_.fetch_add(1, std::memory_order_relaxed);
+  clock_moved_by_timer_ = false;
+  maybe_checkpoint();
+}
+
+void EngineLoop::write_checkpoint() {
+  if (!engine_.started()) return;
+  const auto started = std::chrono::steady_clock::now();
+  StateWriter state;
+  engine_.save_state(state);
+  const size_t bytes = state.bytes().size();
+  journal_->checkpoint(engine_.clock(), std::move(state.bytes()));
+  checkpoint_due_ = false;
+  next_checkpoint_ = engine_.clock() + options_.checkpoint_every;
+  processed_at_checkpoint_ = processed_.load(std::memory_order_relaxed);
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  spdlog::debug("checkpoint: {} bytes of state saved in {:.1f} ms", bytes, ms);
 }
 
 void EngineLoop::on_idle(TimeUs now) {
@@ -148,8 +135,12 @@ void EngineLoop::on_idle(TimeUs now) {
     latency_.reset();
     service_.reset();
   }
-  if (auto deadline = engine_.next_deadline(); deadline && now > *deadline) engine_.advance_clock(now);
+  if (auto deadline = engine_.next_deadline(); deadline && now > *deadline) {
+    engine_.advance_clock(now);
+    clock_moved_by_timer_ = true;
+  }
   if (journal_) journal_->maintain(now);
+  if (month_close_ && month_close_->waiting()) month_close_->journal_at(journal_->current_file());
   if (now >= next_publish_) {
     publish_now();
     next_publish_ = now + options_.publish_interval;
@@ -192,6 +183,7 @@ void EngineLoop::run(const std::atomic<bool>& stop) {
     }
     const TimeUs now = options_.clock->now_us();
     on_idle(now);
+    heartbeat_.store(heartbeat_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);  // one writer
     if (n > 0) continue;
     if (stop.load(std::memory_order_acquire)) break;
     // Until the next thing on_idle() must do: publish, snapshot deadline.
@@ -209,6 +201,10 @@ void EngineLoop::run(const std::atomic<bool>& stop) {
     }
     ring_.wakeup().wait(token, std::max<TimeUs>(sleep, 1));
   }
+  // A timer may have moved the clock past the last record (a snapshot, the month end):
+  // then the state is ahead of the journal, and the last periodic checkpoint stays the newest.
+  const bool news = checkpoint_due_ || processed_.load(std::memory_order_relaxed) != processed_at_checkpoint_;
+  if (news && !clock_moved_by_timer_ && options_.checkpoint_every > 0 && journal_) write_checkpoint();
   if (journal_) journal_->flush();
   publish_now();
   {
@@ -251,6 +247,8 @@ void EngineLoop::publish_now() {
   s->ring_oversize = ring_.oversize_refusals();
   if (journal_) s->journal = journal_->stats();
   s->months_closed = months_closed_;
+  s->month_closed_end = month_closed_end_;
+  s->final_report_at = final_report_at_;
   s->refused = refused_;
   {
     std::lock_guard lock(publish_mutex_);
@@ -268,6 +266,7 @@ void EngineLoop::scorer_loop() {
       if (!pending_) return;  // stopping, nothing left
       job = std::move(pending_);
     }
+    if (!options_.journal_dir.empty()) journal_disk_space(options_.journal_dir, *job->state);  // a syscall: off the engine
     if (job->state->started) {
       job->state->report = score_month(program_, job->month, false);
       job->state->report.input.unjournaled = job->state->journal.unjournaled;
@@ -280,18 +279,27 @@ void EngineLoop::scorer_loop() {
 
 void EngineLoop::month_closed(const MonthState& state) {
   ++months_closed_;
+  if (!restoring_) checkpoint_due_ = true;  // the new month's first record
+  month_closed_end_ = state.month.end();
   next_publish_ = 0;  // readers (and snapshots) move to the new month at once
   Report report = score_month(program_, state, true);
   if (!restoring_) report.input.unjournaled = unjournaled_records(journal_);
   // A restore never rewrites a frozen month (the config may have changed since), but it
   // does replace a running report left by a stop before the month ended.
-  if (restoring_ && is_final_report_file((std::filesystem::path(options_.report_dir) /
-                                          (report_file_stem(report) + ".json")).string())) {
+  const std::string json = (std::filesystem::path(options_.report_dir) / (report_file_stem(report) + ".json")).string();
+  if (restoring_ && is_final_report_file(json)) {
+    final_report_at_ = file_mtime_us(json);
     return;
   }
   const auto path = write_report_files(options_.report_dir, program_, report, false);
   if (!path) spdlog::error("final report for {}: {}", state.month.to_string(), path.message());
   else spdlog::info("month {} closed: final report {}", state.month.to_string(), *path);
+  if (!path) return;
+  final_report_at_ = options_.clock->now_us();
+  if (!month_close_)
+    month_close_ = std::make_unique<LiveMonthClose>(program_, options_.report_dir, options_.config_path,
+                                                    journal_ ? options_.journal_dir : std::string());
+  month_close_->closed(report, journal_ ? journal_->current_file() : std::string());
 }
 
 void EngineLoop::book_needs_seed(uint32_t market) {

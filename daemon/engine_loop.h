@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -23,6 +24,7 @@
 #include "core/latency_histogram.h"
 #include "core/result.h"
 #include "daemon/published_state.h"
+#include "daemon/report_files.h"
 #include "daemon/rcu_cell.h"
 #include "feeds/inbound_ring.h"
 #include "feeds/journal_writer.h"
@@ -54,6 +56,16 @@ struct EngineLoopOptions {
   // restore() reports its progress here (for the API while the daemon restores); null:
   // not reported. The files must be the ones given to restore(), in the same order.
   RestoreProgress* restore_progress = nullptr;
+  // Non-empty: the scorer thread publishes this directory's free and total disk bytes.
+  std::string journal_dir{};  // (an initializer: designated-init users need not name it)
+  // The config file: its SHA-256 goes in each closed month's manifest (SCORING.md section
+  // 15). Empty (or no journal_dir): statements only, no manifest.
+  std::string config_path{};
+  // Checkpoints (issue 11): every `checkpoint_every` of engine time (0: none), after the
+  // first record of a new month and at shutdown, written by the journal's thread. The
+  // restore starts from the newest valid one in `checkpoint_dir` (empty: a full replay).
+  TimeUs checkpoint_every = 0;
+  std::string checkpoint_dir{};
 };
 
 class EngineLoop final : public EngineObserver {
@@ -61,8 +73,8 @@ class EngineLoop final : public EngineObserver {
   EngineLoop(const Program& program, InboundRing& ring, JournalWriter* journal, FeedRequests* requests,
              RcuCell<PublishedState>& published, EngineLoopOptions options);
 
-  // Before going live: replay the daemon's own journal files to restore this month's
-  // state. Sources still connected at the end (a crash) are journaled as disconnected
+  // Before going live: restore this month's state from the newest valid checkpoint and
+  // the journal files after it, or from all of them (daemon/engine_restore.cpp). Sources still connected at the end (a crash) are journaled as disconnected
   // at the last recorded time, so the downtime counts as unobserved, not as quoted.
   // `should_stop` is asked now and then (a long restore must still obey SIGTERM); a
   // stop returns an error. Progress goes to `options.restore_progress` (files done,
@@ -81,12 +93,37 @@ class EngineLoop final : public EngineObserver {
   // (benchmarks measure one load phase at a time; the published copy shows the result).
   void request_latency_reset() { latency_reset_.store(true, std::memory_order_relaxed); }
   uint64_t processed() const { return processed_.load(std::memory_order_relaxed); }
+  // After restore(): the checkpoint it started from; empty: none (a full replay).
+  const std::string& restored_from() const { return restored_from_; }
+  // Any thread: goes up by one every turn of run()'s loop, idle wake-ups included (at
+  // least every 50 ms while the loop is healthy): the systemd watchdog's liveness sign.
+  uint64_t heartbeat() const { return heartbeat_.load(std::memory_order_relaxed); }
+  // After run() returned and the journal was closed: writes the closed months' manifests
+  // still waiting for their journal file to be closed.
+  void finish_month_closes() {
+    if (month_close_) month_close_->finish();
+  }
 
  private:
   struct PublishJob {
     std::unique_ptr<PublishedState> state;  // everything but the report
     MonthState month;                       // scored on the scorer thread
   };
+
+  struct RestoreStart {
+    size_t file;      // index in restore()'s files
+    uint64_t offset;  // in that file's content
+    TimeUs clock;     // the checkpoint's engine time
+  };
+  // The newest checkpoint that loads into the engine; nullopt (engine untouched): none.
+  std::optional<RestoreStart> load_checkpoint(const std::vector<std::string>& files);
+  void close_sources_left_open();
+  // Engine thread, right after a record: the state then is exactly the journal's so far.
+  void maybe_checkpoint() {
+    if (journal_ && options_.checkpoint_every > 0 && (checkpoint_due_ || engine_.clock() >= next_checkpoint_))
+      write_checkpoint();
+  }
+  void write_checkpoint();
 
   void process(Inbound& m);
   void on_idle(TimeUs now);
@@ -116,12 +153,20 @@ class EngineLoop final : public EngineObserver {
   LatencyHistogram service_;  // taken off the ring -> state updated: the engine's own work
   RefusedBySource refused_;   // live input the parser refused, since start
   bool restoring_ = false;
+  bool checkpoint_due_ = false;        // month closed or restored: at the next record
+  bool clock_moved_by_timer_ = false;  // since the last record: no shutdown checkpoint then
+  TimeUs next_checkpoint_ = 0;         // engine time
+  uint64_t processed_at_checkpoint_ = 0;  // nothing new since: no shutdown checkpoint
+  std::string restored_from_;
   TimeUs next_publish_ = 0;
   uint64_t months_closed_ = 0;
+  TimeUs month_closed_end_ = 0, final_report_at_ = 0;  // see PublishedState
   uint64_t refusals_logged_ = 0;
   TimeUs refusal_log_window_ = 0;
   std::atomic<uint64_t> processed_{0};
+  std::atomic<uint64_t> heartbeat_{0};  // written by the engine thread only
   std::atomic<bool> latency_reset_{false};
+  std::unique_ptr<LiveMonthClose> month_close_;  // from the first month close on
 
   // Engine thread -> scorer thread: the latest job wins (an unscored older one is dropped).
   std::mutex publish_mutex_;

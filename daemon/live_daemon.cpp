@@ -1,6 +1,7 @@
 #include "daemon/live_daemon.h"
 
 #include <atomic>
+#include <filesystem>
 #include <future>
 #include <thread>
 
@@ -65,7 +66,12 @@ LiveDaemon::LiveDaemon(const Program& program, LiveDaemonOptions options)
     : program_(program), options_(std::move(options)) {
   options_.client.clock = options_.clock;
   options_.engine.clock = options_.clock;
-  if (options_.journal) options_.journal->clock = options_.clock;
+  if (options_.journal) {
+    options_.journal->clock = options_.clock;
+    options_.engine.journal_dir = options_.journal->dir;  // its disk space, for /metrics
+    if (options_.journal->checkpoints_keep > 0)  // written by the journal, read by the restore
+      options_.engine.checkpoint_dir = (std::filesystem::path(options_.journal->dir) / "checkpoints").string();
+  }
 }
 
 LiveDaemon::~LiveDaemon() { stop(); }
@@ -76,16 +82,21 @@ Result<> LiveDaemon::start(std::function<bool()> should_stop) {
   if (options_.journal) {
     // Listed before the new file exists: a restart replays everything written before it.
     restore_files_ = list_journal_files(options_.journal->dir);
+    // Earlier runs' plain files are compressed after the restore has read them: not
+    // under its feet, not competing with it for the CPU.
+    options_.journal->defer_earlier = true;
     journal = std::make_unique<JournalWriter>(program_, *options_.journal);
     if (auto opened = journal->open(options_.clock->now_us()); !opened) return opened;
     spdlog::info("journal: {}", journal->current_file());
   }
   restore_progress_ = std::make_unique<RestoreProgress>(restore_files_);
   options_.engine.restore_progress = restore_progress_.get();
+  if (options_.on_restore_start) options_.on_restore_start(*restore_progress_);
   parts_ = std::make_unique<Parts>(program_, options_, journal.get(), published_);
   parts_->journal = std::move(journal);
   if (auto r = start_api(); !r) return r;  // before the restore: a monitor sees "restoring"
   if (auto r = restore(std::move(should_stop)); !r) return r;
+  if (parts_->journal) parts_->journal->compress_earlier_files();
   start_threads();
   running_ = true;
   return {};
@@ -146,6 +157,7 @@ void LiveDaemon::stop() {
     else spdlog::warn("running report not written: {}", path.message());
   }
   if (p.journal) p.journal->close();
+  p.loop.finish_month_closes();  // manifests that waited for the journal file to close
   if (options_.simulator) options_.simulator->stop();
   p.work.reset();
   p.io.stop();
@@ -162,10 +174,16 @@ Result<std::string> LiveDaemon::write_snapshot() const {
     if (s.started) report = s.report;
   });
   if (!report) return make_error("no record processed yet: nothing to report");
-  return write_report_files(options_.engine.report_dir, program_, *report, false, ReplaceReport::unless_final);
+  // The running report as before, and an immutable copy named by the time it was taken.
+  if (auto running = write_report_files(options_.engine.report_dir, program_, *report, false, ReplaceReport::unless_final);
+      !running)
+    spdlog::warn("snapshot: running report not replaced: {}", running.message());
+  return write_snapshot_files(options_.engine.report_dir, program_, *report, options_.clock->now_us());
 }
 
+std::string LiveDaemon::restored_from() const { return parts_ ? parts_->loop.restored_from() : std::string(); }
 uint64_t LiveDaemon::processed() const { return parts_ ? parts_->loop.processed() : 0; }
+uint64_t LiveDaemon::engine_heartbeat() const { return parts_ ? parts_->loop.heartbeat() : 0; }
 size_t LiveDaemon::ring_used_bytes() const { return parts_ ? parts_->ring.used_bytes() : 0; }
 const ClientStats& LiveDaemon::client_stats() const { return parts_->client.stats(); }
 void LiveDaemon::request_latency_reset() {

@@ -43,6 +43,9 @@ struct LiveDaemonOptions {
   // The one wall clock of the assembly, handed to the client, the journal, the engine
   // loop and the API (their own `clock` fields are overwritten).
   const Clock* clock = &system_clock();
+  // Called by start() on its thread once the files to restore are known, before the
+  // restore (systemd's STATUS=); the progress lives as long as the LiveDaemon.
+  std::function<void(const RestoreProgress&)> on_restore_start;
 };
 
 class LiveDaemon {
@@ -64,8 +67,11 @@ class LiveDaemon {
   bool feeds_closed_in_time() const { return feeds_closed_in_time_; }
 
   bool restore_interrupted() const { return restore_interrupted_; }
+  // The checkpoint the restore started from; empty: none (a full replay, or no journal).
+  std::string restored_from() const;
   const RcuCell<PublishedState>& published() const { return published_; }
   uint64_t processed() const;         // records the engine loop processed
+  uint64_t engine_heartbeat() const;  // any thread after start(): EngineLoop::heartbeat()
   size_t ring_used_bytes() const;     // network -> engine bytes not yet processed
   const ClientStats& client_stats() const;
   // Any thread, also while start() runs: the API's port once it listens, else 0.

@@ -19,6 +19,8 @@ JournalOptions journal_options(const JournalSettings& s) {
             : s.fsync == "never"  ? JournalOptions::Fsync::never
                                   : JournalOptions::Fsync::rotate;
   o.fsync_interval = s.fsync_interval;
+  o.compress = s.compress;  // closed files -> .ndjson.zst (SCORING.md section 14)
+  o.checkpoints_keep = size_t(s.checkpoints_keep);
   return o;
 }
 
@@ -124,6 +126,8 @@ Result<LiveDaemonOptions> live_daemon_options(const Settings& settings) {
   }
   if (settings.journal.enabled) o.journal = journal_options(settings.journal);
   o.engine.report_dir = settings.report.dir;
+  o.engine.config_path = settings.path;  // hashed into each month's manifest
+  if (settings.journal.enabled) o.engine.checkpoint_every = settings.journal.checkpoint_every;
   o.engine.spin_before_sleep = settings.feed.engine_spin_us;
   o.engine.cpu = int(settings.feed.engine_cpu);
   o.api = api::api_options(settings.api);

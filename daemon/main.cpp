@@ -18,6 +18,12 @@ struct CommandHelp {
 
 constexpr CommandHelp kCommands[] = {
     {"check-config", "  check-config FILE                 validate a config and print its summary\n"},
+    {"explain",
+     "  explain --config FILE --journal J [--journal J2 ...] --mm ID [--market SYMBOL]\n"
+     "          [--from T] [--to T] [--format json|csv] [--orders] [--allow-config-change]\n"
+     "                                    the evidence of every snapshot for one MM (why it\n"
+     "                                    counted or not), from a replay of the journals;\n"
+     "                                    T: RFC 3339 UTC or integer microseconds, from <= t < to\n"},
     {"replay",
      "  replay --config FILE --journal J [--journal J2 ...] --out DIR [--csv]\n"
      "         [--allow-config-change]\n"
@@ -29,6 +35,11 @@ constexpr CommandHelp kCommands[] = {
      "      [--tokens FILE] [--duration SECONDS] [--print-every SECONDS]\n"
      "                                    the live daemon (SIGINT/SIGTERM: report, exit 0;\n"
      "                                    SIGHUP: re-read the API token file)\n"},
+    {"verify",
+     "  verify --manifest FILE --config FILE\n"
+     "                                    check a closed month: re-hash the config, journals,\n"
+     "                                    report and statements its manifest names, replay the\n"
+     "                                    journals, compare; names the first difference (exit 1)\n"},
     {"simulate",
      "  simulate --config FILE --listen HOST:PORT [--seed N] [--tls-cert C --tls-key K]\n"
      "           [--rate N] [--faults SPEC] [--ground-truth FILE] [--duration SECONDS]\n"
@@ -72,7 +83,10 @@ int main(int argc, char** argv) {
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
   const std::string cmd = argv[1];
   if (cmd == "--version" || cmd == "version") {
-    std::printf("mmscore %s\n", std::string(mm::mmscore_version()).c_str());
+    // The CMake version, and where the build came from when it was built from a git checkout.
+    const std::string_view git = MMSCORE_GIT_DESCRIBE;
+    if (git.empty()) std::printf("mmscore %s\n", std::string(mm::mmscore_version()).c_str());
+    else std::printf("mmscore %s (git %s)\n", std::string(mm::mmscore_version()).c_str(), std::string(git).c_str());
     return mm::kExitOk;
   }
   if (const CommandHelp* help = command_help(cmd); help && argc >= 3 && is_help_flag(argv[2]))
@@ -83,7 +97,9 @@ int main(int argc, char** argv) {
     return mm::kExitUsage;
   }
   if (cmd == "check-config") return mm::check_config_command(argc, argv);
+  if (cmd == "explain") return mm::explain_command(argc, argv);
   if (cmd == "replay") return mm::replay_command(argc, argv);
+  if (cmd == "verify") return mm::verify_command(argc, argv);
   if (cmd == "run") return mm::run_command(argc, argv);
   if (cmd == "simulate") return mm::simulate_command(argc, argv);
   if (cmd == "help" || cmd == "--help" || cmd == "-h") {

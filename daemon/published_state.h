@@ -45,6 +45,13 @@ struct PublishedState {
   uint64_t ring_used = 0, ring_capacity = 0, ring_full = 0, ring_oversize = 0;
   JournalStats journal;
   uint64_t months_closed = 0;
+  // The end of the last month the engine closed (unix µs; 0: none since the start, the
+  // restore included) and when the last final report was written (wall clock; one a
+  // restore found already written: the file's modification time; 0: none). A closed
+  // month without its report: month_closed_end > final_report_at.
+  TimeUs month_closed_end = 0, final_report_at = 0;
+  // The journal directory's file system (statvfs, on the scorer thread); 0: unknown.
+  uint64_t journal_disk_free_bytes = 0, journal_disk_total_bytes = 0;
 };
 
 // How far the restore is, at one instant (RestoreProgress::figures()).
@@ -92,6 +99,13 @@ class RestoreProgress {
     bytes_done_.store(done == 0 ? 0 : ends_[done - 1], std::memory_order_relaxed);
     records_.store(records, std::memory_order_relaxed);
     files_done_.store(done, std::memory_order_relaxed);
+  }
+  // The first `n` files are covered by a checkpoint: done without being replayed.
+  void files_skipped(size_t n) {
+    if (n == 0 || ends_.empty()) return;
+    n = std::min(n, ends_.size());
+    bytes_done_.store(ends_[n - 1], std::memory_order_relaxed);
+    files_done_.store(n, std::memory_order_relaxed);
   }
   void finish() { in_progress_.store(false, std::memory_order_release); }
 

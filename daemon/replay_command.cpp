@@ -23,24 +23,36 @@ const char* kReplayUsage =
     "usage: mmscore replay --config FILE --journal J1 [--journal J2 ...] --out DIR [--csv]\n"
     "                      [--allow-config-change]\n";
 
-// Keeps each month's final report as the engine closes it; writes them all once every
-// journal was accepted, so a journal refused half-way (out of order) leaves no report.
+// Keeps each month's final report as the engine closes it, with the journal files its
+// manifest names; writes them all once every journal was accepted, so a journal refused
+// half-way (out of order) leaves no report. A closed month gets its statements and its
+// manifest (SCORING.md section 15); the running month only its report.
 class ReportWriter : public EngineObserver {
  public:
-  ReportWriter(const Program& p, std::string dir, bool csv) : program_(p), dir_(std::move(dir)), csv_(csv) {}
-  void month_closed(const MonthState& state) override { reports_.push_back(score_month(program_, state, true)); }
-  void add(Report r) { reports_.push_back(std::move(r)); }
+  ReportWriter(const Program& p, std::string dir, bool csv, std::string config_path,
+               const std::vector<std::string>& journals)
+      : program_(p), dir_(std::move(dir)), csv_(csv), config_path_(std::move(config_path)), journals_(journals) {}
+  // The replay is now in journals[index].
+  void replaying(size_t index) { current_ = index; }
+  void month_closed(const MonthState& state) override {
+    MonthJournals files;
+    files.replay_from.assign(journals_.begin(), journals_.begin() + long(month_first_));
+    files.journals.assign(journals_.begin() + long(month_first_), journals_.begin() + long(current_) + 1);
+    reports_.push_back({score_month(program_, state, true), std::move(files)});
+    month_first_ = current_;  // the next month's first record is in this file
+  }
+  void add(Report r) { reports_.push_back({std::move(r), {}}); }
   // `journal_config_hash`: what the journals' headers said, when it is not the config's.
   void write_all(const std::optional<std::string>& journal_config_hash) {
-    for (Report& r : reports_) {
+    for (auto& [r, files] : reports_) {
       r.journal_config_hash = journal_config_hash;
-      write(r);
+      write(r, files);
     }
   }
   bool failed() const { return failed_; }
 
  private:
-  void write(const Report& r) {
+  void write(const Report& r, const MonthJournals& files) {
     const auto path = write_report_files(dir_, program_, r, csv_);
     if (!path) {
       spdlog::error("{}", path.message());
@@ -49,12 +61,23 @@ class ReportWriter : public EngineObserver {
     }
     spdlog::info("wrote {} ({}, {} records, {} refused, {} torn)", *path, r.final ? "final" : "running",
                  r.input.records, r.input.rejected, r.input.torn);
+    if (!r.final) return;
+    const auto manifest = write_month_close(dir_, program_, r, csv_, config_path_, files);
+    if (!manifest) {
+      spdlog::error("{}", manifest.message());
+      failed_ = true;
+      return;
+    }
+    spdlog::info("wrote {} and {} statements", *manifest, program_.mms.size());
   }
 
   const Program& program_;
   std::string dir_;
   bool csv_;
-  std::vector<Report> reports_;
+  std::string config_path_;
+  const std::vector<std::string>& journals_;
+  size_t current_ = 0, month_first_ = 0;
+  std::vector<std::pair<Report, MonthJournals>> reports_;
   bool failed_ = false;
 };
 
@@ -76,9 +99,9 @@ void log_progress(const ReplayProgress& p) {
 
 // The journals in the order given, through one engine; the months that end inside them
 // get final reports, the last month a running one.
-int replay_journals(const Program& program, const std::vector<std::string>& journals, const std::string& out_dir,
-                    bool csv, bool allow_config_change) {
-  ReportWriter writer(program, out_dir, csv);
+int replay_journals(const Program& program, const std::string& config_path, const std::vector<std::string>& journals,
+                    const std::string& out_dir, bool csv, bool allow_config_change) {
+  ReportWriter writer(program, out_dir, csv, config_path, journals);
   Engine engine(program, &writer);
   JournalReplayer replayer(program, engine, JournalReplayOptions{.allow_config_change = allow_config_change});
   replayer.on_refusal([](const std::string& file, uint64_t line, std::string_view reason) {
@@ -93,8 +116,9 @@ int replay_journals(const Program& program, const std::vector<std::string>& jour
     std::fprintf(stderr, "mmscore replay: %s\n", checked.message().c_str());
     return kExitUsage;
   }
-  for (const std::string& j : journals) {
-    if (auto replayed = replayer.replay_file(j); !replayed) {
+  for (size_t k = 0; k < journals.size(); ++k) {
+    writer.replaying(k);
+    if (auto replayed = replayer.replay_file(journals[k]); !replayed) {
       std::fprintf(stderr, "mmscore replay: %s\n", replayed.message().c_str());
       return kExitUsage;
     }
@@ -129,7 +153,7 @@ int replay_command(int argc, char** argv) {
     std::fprintf(stderr, "mmscore replay: %s\n", checked.message().c_str());
     return kExitUsage;
   }
-  return replay_journals(settings.program, journals, out_dir, args.has("--csv"), args.has("--allow-config-change"));
+  return replay_journals(settings.program, *args.get("--config"), journals, out_dir, args.has("--csv"), args.has("--allow-config-change"));
 }
 
 }  // namespace mm

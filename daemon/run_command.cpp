@@ -16,6 +16,7 @@
 #include "daemon/live_setup.h"
 #include "daemon/shutdown_signals.h"
 #include "daemon/standings_table.h"
+#include "daemon/systemd_notify.h"
 #include "feeds/thread_setup.h"
 
 namespace mm {
@@ -110,17 +111,23 @@ int run_command(int argc, char** argv) {
       return fail("feed.engine_cpu = " + std::to_string(settings.feed.engine_cpu) + ": " + kept_off.message());
   }
 
+  tighten_demo_tokens_file(settings);  // the demo's own file: 0600 instead of a warning at every run
   // Before any file is created: a missing key or a bad tokens file is a config error.
   if (const std::vector<std::string> problems = check_config_files(settings); !problems.empty()) {
-    for (const std::string& p : problems) std::fprintf(stderr, "%s: %s\n", settings.path.c_str(), p.c_str());
+    for (const std::string& p : problems) std::fprintf(stderr, "%s\n", p.c_str());  // CONFIG:LINE: KEY: ...
     return kExitUsage;
   }
 
   auto options = live_daemon_options(settings);
   if (!options) return fail(options.message());
   const std::string feed_url = options->client.ws_url;
+  // systemd Type=notify (STATUS= while restoring, READY=1, WATCHDOG=1, STOPPING=1);
+  // nothing without NOTIFY_SOCKET. Every path below ends its restoring phase.
+  ServiceNotifier notifier;
+  options->on_restore_start = [&notifier](const RestoreProgress& p) { notifier.restoring(&p); };
   LiveDaemon daemon(program, std::move(*options));
   if (auto started = daemon.start([&] { return signals.stop_pending(); }); !started) {
+    notifier.stopping(daemon.restore_interrupted() ? "stopped while restoring" : "failed to start: " + started.message());
     // SIGINT/SIGTERM during a long restore: stop at once, write nothing (the state is
     // incomplete), exit 0; the journal files stay for the next start.
     if (!daemon.restore_interrupted()) return fail(started.message());
@@ -130,10 +137,15 @@ int run_command(int argc, char** argv) {
   spdlog::info("mmscore running: {} markets, {} MMs, feed {}, api http://{}", program.markets.size(),
                program.mms.size(), feed_url, api_listen_url(settings.api.listen, daemon.api_port()));
 
+  notifier.live(std::to_string(program.markets.size()) + " markets, " + std::to_string(program.mms.size()) +
+                    " MMs, api http://" + api_listen_url(settings.api.listen, daemon.api_port()),
+                [&daemon] { return daemon.engine_heartbeat(); });
+
   signals.wait({.duration = args->duration,
                 .on_hangup = [&] { daemon.reload_tokens(); },
                 .every_period = args->print_every,
                 .every = [&] { print_standings(program, daemon.published()); }});
+  notifier.stopping("stopping: closing the feeds, writing the running report");
   daemon.stop();
   return kExitOk;
 }

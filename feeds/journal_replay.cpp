@@ -6,7 +6,10 @@ namespace mm {
 
 namespace {
 
-std::string file_name_of(const std::string& path) { return std::filesystem::path(path).filename().string(); }
+// The file name as written, which headers use: "X.ndjson" also for a compressed "X.ndjson.zst".
+std::string file_name_of(const std::string& path) {
+  return std::string(journal_name_as_written(std::filesystem::path(path).filename().string()));
+}
 
 // The header of a journal file when its first line is one; a malformed header is left
 // to replay_file, which refuses that line. Reads 64 KiB, not the reader's usual 4 MiB:
@@ -45,9 +48,9 @@ Result<> JournalReplayer::check_header(const JournalHeader& h, const std::string
 }
 
 Result<> JournalReplayer::check_chain_hash(const JournalHeader& h, const std::string& path) {
-  if (!previous_ || !h.previous || *h.previous != previous_->name || !h.previous_sha256) return {};
+  if (!previous_ || !h.previous || *h.previous != previous_->name || !h.previous_sha256 || !previous_->whole) return {};
   if (!previous_->sha256) {  // not hashed while it was replayed: read it again
-    auto hashed = sha256_of_file(previous_->path);
+    auto hashed = sha256_of_file(previous_->path);  // decompressed: the file as written
     if (!hashed) return hashed.error();
     previous_->sha256 = std::move(*hashed);
   }
@@ -132,11 +135,20 @@ Result<bool> JournalReplayer::replay_line(const JournalReader& reader, JournalRe
   return true;
 }
 
-Result<> JournalReplayer::replay_file(const std::string& path) {
+Result<> JournalReplayer::replay_file(const std::string& path) { return replay_from(path, 0); }
+
+Result<> JournalReplayer::replay_file_from(const std::string& path, uint64_t offset, TimeUs last_ts) {
+  // The records before `offset` are in the state: later ones must not be older. (At
+  // offset 0 the file's header follows: it is checked as the chain's start.)
+  if (offset > 0) previous_ = ReplayedFile{path, "the checkpoint", last_ts, std::nullopt, false};
+  return replay_from(path, offset);
+}
+
+Result<> JournalReplayer::replay_from(const std::string& path, uint64_t offset) {
   JournalReader reader;
-  const bool hash = hash_while_replaying_.count(path) != 0;
+  const bool hash = offset == 0 && hash_while_replaying_.count(path) != 0;
   reader.hash_contents(hash);  // the next file's header names this one's SHA-256
-  if (auto opened = reader.open(path); !opened) return opened;
+  if (auto opened = reader.open(path, offset); !opened) return opened;
   using Clock = std::chrono::steady_clock;
   const auto started = Clock::now();
   auto next_progress = started + progress_after_;
@@ -146,7 +158,7 @@ Result<> JournalReplayer::replay_file(const std::string& path) {
     const JournalReader::Next n = reader.next(line);
     if (n == JournalReader::Next::eof) break;
     if (n == JournalReader::Next::io_error) {
-      return make_error(path + ": read error at line " + std::to_string(reader.line_number()));
+      return make_error(path + ": read error at line " + std::to_string(reader.line_number() + 1) + ": " + reader.error());
     }
     auto record = replay_line(reader, n, line, path, file);
     if (!record) return record.error();
@@ -161,12 +173,12 @@ Result<> JournalReplayer::replay_file(const std::string& path) {
     if (progress_ && Clock::now() >= next_progress) {
       next_progress = Clock::now() + progress_every_;
       const double secs = std::chrono::duration<double>(Clock::now() - started).count();
-      progress_({&path, file.records, reader.bytes_consumed(), reader.file_size(), secs});
+      progress_({&path, file.records, reader.disk_bytes_read(), reader.file_size(), secs});
     }
   }
   std::optional<TimeUs> last_ts = file.last_ts;
   if (!last_ts && previous_) last_ts = previous_->last_ts;  // no record: the order goes on from the file before
-  previous_ = ReplayedFile{path, file_name_of(path), last_ts, std::nullopt};
+  previous_ = ReplayedFile{path, file_name_of(path), last_ts, std::nullopt, offset == 0};
   if (hash) previous_->sha256 = reader.sha256_hex();
   return {};
 }

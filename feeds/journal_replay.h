@@ -6,8 +6,10 @@
 // returns an error naming the file, before applying any of its records, when
 // - its first record is older than the last record of the file replayed before it,
 // - its header names another previous file than the one replayed before it (by file
-//   name; a header with "previous": null starts a chain and follows any file),
-// - its header's previous_sha256 is not the SHA-256 of that file (see check_headers),
+//   name as written: "X.ndjson" matches a file now compressed to "X.ndjson.zst"; a
+//   header with "previous": null starts a chain and follows any file),
+// - its header's previous_sha256 is not the SHA-256 of that file as written (of the
+//   decompressed bytes for a ".zst" file; see check_headers),
 // - its header's format is not 1, or its config_hash is not the program's (unless
 //   `allow_config_change`: then on_config_change is told and the replay goes on).
 // A file without a header (hand-made, other recorders) is only checked by timestamps.
@@ -33,8 +35,8 @@ namespace mm {
 struct ReplayProgress {
   const std::string* file;
   uint64_t records;       // this file so far
-  uint64_t bytes;         // consumed of this file
-  uint64_t total_bytes;   // file size
+  uint64_t bytes;         // read of this file on disk (compressed bytes for .zst)
+  uint64_t total_bytes;   // file size on disk
   double seconds;         // since this file started
 };
 
@@ -76,6 +78,11 @@ class JournalReplayer {
   // An error on an I/O error, a stop, or a file out of order (see above); refused
   // records are not errors. Files replayed one after the other form one sequence.
   Result<> replay_file(const std::string& path);
+  // A restore from a checkpoint: `path` from byte `offset` of its content (a line start
+  // after its header; JournalReader::open), as if the lines before it had been replayed
+  // up to engine time `last_ts`. That file is not read whole, so its SHA-256 is not known:
+  // the next file's header is checked by name only.
+  Result<> replay_file_from(const std::string& path, uint64_t offset, TimeUs last_ts);
   uint64_t records() const { return records_; }
   // The config hash of the first header that differed from the program's.
   const std::optional<std::string>& journal_config_hash() const { return journal_config_hash_; }
@@ -86,6 +93,7 @@ class JournalReplayer {
     std::string name;               // file name, without the directory
     std::optional<TimeUs> last_ts;  // of its last record (or of an earlier file's, if it had none)
     std::optional<std::string> sha256;  // when hashed while replayed
+    bool whole = true;                  // false: replayed from a checkpoint's offset
   };
   struct FileProgress {
     uint64_t lines = 0, records = 0;  // lines: every one returned by the reader
@@ -104,6 +112,7 @@ class JournalReplayer {
   Result<bool> replay_line(const JournalReader& reader, JournalReader::Next next, std::string_view line,
                            const std::string& path, FileProgress& file);
   void refuse(const std::string& path, uint64_t line, std::string_view reason);
+  Result<> replay_from(const std::string& path, uint64_t offset);
 
   const Program& program_;
   JournalReplayOptions options_;

@@ -65,7 +65,7 @@ void optional_value(JsonWriter& w, const std::optional<std::string>& v) {
 std::string_view mmscore_version() { return MMSCORE_VERSION; }
 
 JournalWriter::JournalWriter(const Program& program, JournalOptions options)
-    : program_(program), options_(std::move(options)) {
+    : program_(program), options_(std::move(options)), compressor_(options_.compress_level) {
   buffer_.reserve(2 * kHandOverBytes);
 }
 
@@ -77,13 +77,20 @@ Result<> JournalWriter::open(TimeUs now) {
   if (ec) return make_error(options_.dir + ": cannot create journal directory: " + ec.message());
   previous_name_.reset();
   previous_sha256_.reset();
+  const std::vector<std::string> uncompressed = recover_journal_dir(options_.dir);  // earlier runs'
+  hash_previous_.clear();
   if (const auto existing = list_journal_files(options_.dir); !existing.empty()) {  // an earlier run's
-    auto hashed = sha256_of_file(existing.back());
-    if (!hashed) return hashed.error();
-    previous_name_ = std::filesystem::path(existing.back()).filename().string();
-    previous_sha256_ = std::move(*hashed);
+    // Hashed by the writer thread before it writes anything: a restart does not wait for
+    // a read of up to rotate_bytes (the file's header, and so its records, do).
+    hash_previous_ = existing.back();
+    previous_name_ = std::string(journal_name_as_written(std::filesystem::path(existing.back()).filename().string()));
   }
   if (auto opened = open_file(now); !opened) return opened;
+  if (options_.compress) {
+    compressor_.start();
+    earlier_ = uncompressed;
+    if (!options_.defer_earlier) compress_earlier_files();
+  }
   file_opened_ = last_flush_ = last_ts_ = now;
   open_ = true;
   stop_ = false;
@@ -103,7 +110,13 @@ void JournalWriter::close() {
   }
   work_cv_.notify_one();
   thread_.join();
+  compressor_.stop(options_.compress_wait);  // what is left stays plain: the next open() queues it
   open_ = false;
+}
+
+void JournalWriter::compress_earlier_files() {
+  for (auto& file : earlier_) compressor_.submit(std::move(file));
+  earlier_.clear();
 }
 
 std::string JournalWriter::current_file() const {
@@ -178,8 +191,14 @@ void JournalWriter::tick(TimeUs ts, uint32_t interval) {
 
 // ---- engine thread: hand-over ---------------------------------------------------------
 
+void JournalWriter::checkpoint(TimeUs clock, std::string state) {
+  if (!open_ || options_.checkpoints_keep == 0) return;
+  pending_checkpoint_ = PendingCheckpoint{clock, std::move(state)};
+  hand_over(0);
+}
+
 void JournalWriter::hand_over(TimeUs rotate_at) {
-  if (!open_ || (buffer_.empty() && rotate_at == 0)) return;
+  if (!open_ || (buffer_.empty() && rotate_at == 0 && !pending_checkpoint_)) return;
   std::unique_lock lock(mutex_);
   if (queue_.size() >= kMaxQueued && !stats_.failing) {  // the disk is far behind: wait, never drop
     ++stats_.waits;
@@ -190,6 +209,8 @@ void JournalWriter::hand_over(TimeUs rotate_at) {
     episode_dropped_ += lines_;
     buffer_.clear();
     lines_ = 0;
+    if (pending_checkpoint_) ++stats_.checkpoints_skipped;  // it would cover the dropped lines
+    pending_checkpoint_.reset();
     if (rotate_at == 0) return;  // a rotation still goes in the queue (empty data)
   }
   Job job;
@@ -197,6 +218,8 @@ void JournalWriter::hand_over(TimeUs rotate_at) {
   job.rotate_at = rotate_at;
   job.last_ts = last_ts_;
   job.lines = lines_;
+  job.checkpoint = std::move(pending_checkpoint_);
+  pending_checkpoint_.reset();
   lines_ = 0;
   queue_.push_back(std::move(job));
   ++handed_;
@@ -230,8 +253,13 @@ void JournalWriter::maintain(TimeUs now) {
 }
 
 JournalStats JournalWriter::stats() const {
-  std::lock_guard lock(mutex_);
-  return stats_;  // lines and bytes count what reached the file
+  JournalStats s;
+  {
+    std::lock_guard lock(mutex_);
+    s = stats_;  // lines and bytes count what reached the file
+  }
+  s.compressed = compressor_.stats();
+  return s;
 }
 
 std::string JournalWriter::last_error() const {
@@ -274,6 +302,8 @@ Result<> JournalWriter::open_file(TimeUs now) {
     ++stats_.files;
   }
   file_hash_.reset();
+  header_ts_ = now;
+  if (!hash_previous_.empty()) return {};  // the header waits for the previous file's hash
   pending_header_ = header_line(now);
   ensure_header();  // on a failing disk: retried before the file's first record
   return {};
@@ -297,6 +327,7 @@ void JournalWriter::close_file() {
   fd_ = -1;
   previous_name_ = std::filesystem::path(path_).filename().string();  // the next file's header names it
   previous_sha256_ = file_hash_.finish_hex();
+  if (options_.compress) compressor_.submit(path_);  // its own thread: the writer goes on at once
 }
 
 // Records go to a file only after its header; a missing file (failed open, torn tail
@@ -386,7 +417,20 @@ void JournalWriter::write_succeeded() {
   episode_dropped_ = 0;
 }
 
+// The first file's header names the newest file of an earlier run with its SHA-256 (as
+// written: decompressed); an unreadable one is logged and the chain restarts (null hash).
+void JournalWriter::write_deferred_header() {
+  if (hash_previous_.empty()) return;
+  auto hashed = sha256_of_file(hash_previous_);
+  if (hashed) previous_sha256_ = std::move(*hashed);
+  else spdlog::error("journal: cannot hash the previous file for the header chain: {}", hashed.message());
+  hash_previous_.clear();
+  pending_header_ = header_line(header_ts_);
+  ensure_header();  // on a failing disk: retried before the file's first record
+}
+
 void JournalWriter::writer_loop() {
+  write_deferred_header();
   while (true) {
     Job job;
     {
@@ -400,7 +444,8 @@ void JournalWriter::writer_loop() {
         queue_.pop_front();
       }
     }
-    write_out(job.data, job.lines, job.last_ts);
+    const bool data_written = write_out(job.data, job.lines, job.last_ts);
+    if (job.checkpoint) write_checkpoint(*job.checkpoint, data_written);
     const bool by_size = file_bytes_ >= options_.rotate_bytes;
     if (job.rotate_at != 0 || by_size) {
       close_file();
@@ -420,7 +465,7 @@ void JournalWriter::writer_loop() {
       ++stats_.fsyncs;
     }
     std::lock_guard lock(mutex_);
-    if (!job.data.empty() || job.rotate_at != 0) ++written_;
+    if (!job.data.empty() || job.rotate_at != 0 || job.checkpoint) ++written_;
     job.data.clear();
     if (job.data.capacity() > 0 && spare_.size() < 4) spare_.push_back(std::move(job.data));
     done_cv_.notify_all();
@@ -428,16 +473,69 @@ void JournalWriter::writer_loop() {
   close_file();
 }
 
+namespace {
+// "journal-*.ndjson" or "journal-*.ndjson.NNNN" (the names file_name() and create_new_file() make).
+bool is_journal_name(std::string_view name) {
+  if (name.rfind("journal-", 0) != 0) return false;
+  const size_t dot = name.rfind(".ndjson");
+  if (dot == std::string_view::npos) return false;
+  const std::string_view rest = name.substr(dot + 7);
+  return rest.empty() ||
+         (rest.size() == 5 && rest[0] == '.' && rest.find_first_not_of("0123456789", 1) == std::string_view::npos);
+}
+}  // namespace
+
+// The position is the open file's end: every line handed over before the checkpoint is
+// in it (or in an earlier file). While writing fails, or when the lines before it could
+// not be written, the journal lacks records the state holds: no checkpoint then.
+void JournalWriter::write_checkpoint(const PendingCheckpoint& c, bool data_written) {
+  if (!data_written || fd_ < 0 || !pending_header_.empty() || stats_.failing) {
+    std::lock_guard lock(mutex_);
+    ++stats_.checkpoints_skipped;
+    return;
+  }
+  const auto started = std::chrono::steady_clock::now();
+  // The journal up to the position first: a power cut must not leave a checkpoint that
+  // covers lines the disk lost.
+  if (::fdatasync(fd_) != 0) {
+    std::lock_guard lock(mutex_);
+    ++stats_.checkpoint_errors;
+    spdlog::error("checkpoint not written: {}: fdatasync: {}", path_, std::strerror(errno));
+    return;
+  }
+  CheckpointMeta meta{program_.config_hash, std::string(mmscore_version()), c.clock,
+                      {std::filesystem::path(path_).filename().string(), uint64_t(file_bytes_)}};
+  const CheckpointStore store((std::filesystem::path(options_.dir) / "checkpoints").string(), options_.checkpoints_keep);
+  auto written = store.write(meta, c.state);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::lock_guard lock(mutex_);
+  if (!written) {
+    ++stats_.checkpoint_errors;
+    spdlog::error("checkpoint not written: {}", written.message());
+    return;
+  }
+  ++stats_.checkpoints;
+  stats_.checkpoint_bytes = c.state.size();
+  stats_.checkpoint_clock = c.clock;
+  stats_.checkpoint_write_seconds = seconds;
+  spdlog::debug("checkpoint {} ({} bytes, {:.3f} s)", *written, c.state.size(), seconds);
+}
+
 std::vector<std::string> list_journal_files(const std::string& dir) {
-  std::vector<std::string> files;
+  std::vector<std::pair<std::string, std::string>> files;  // name as written, path
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
     const std::string name = entry.path().filename().string();
-    if (entry.is_regular_file() && name.rfind("journal-", 0) == 0 && name.find(".ndjson") != std::string::npos)
-      files.push_back(entry.path().string());
+    const std::string_view written = journal_name_as_written(name);
+    if (entry.is_regular_file() && is_journal_name(written)) files.emplace_back(written, entry.path().string());
   }
+  // By name as written; of a plain/compressed pair the plain one sorts first and stays.
   std::sort(files.begin(), files.end());
-  return files;
+  files.erase(std::unique(files.begin(), files.end(), [](const auto& a, const auto& b) { return a.first == b.first; }),
+              files.end());
+  std::vector<std::string> paths;
+  for (auto& f : files) paths.push_back(std::move(f.second));
+  return paths;
 }
 
 }  // namespace mm

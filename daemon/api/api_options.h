@@ -27,7 +27,20 @@ struct ApiOptions {
   size_t max_body = 64 * 1024;            // request body limit (413 beyond)
   size_t max_header = 8 * 1024;           // request line + headers limit (413 beyond)
   size_t max_connections = 256;           // more are closed at once (and counted)
-  TimeUs request_timeout = 30 * kUsPerSecond;  // to read one request, also the keep-alive idle time
+  // Beyond max_connections, this many more are accepted for /v1/health and /metrics only
+  // (anything else gets 503): monitoring still gets through while the cap is reached.
+  size_t reserved_connections = 8;
+  size_t max_connections_per_client = 32; // per peer address; more are closed at once (and counted)
+  // From accept (or the end of the previous response) to the first byte of a request; a
+  // silent connection is closed after it. Then request_timeout for the whole request.
+  TimeUs first_byte_timeout = 5 * kUsPerSecond;
+  TimeUs request_timeout = 30 * kUsPerSecond;  // to read one request once its first byte came
+  // Failed authentication (401) per peer address: this many in auth_window and the
+  // address gets 429 (Retry-After) for auth_block, /v1/health excepted. 0: no throttling
+  // (here; the daemon takes [api] auth_failures_per_minute, 20 by default).
+  uint32_t auth_failures_per_minute = 0;
+  TimeUs auth_window = 60 * kUsPerSecond;
+  TimeUs auth_block = 60 * kUsPerSecond;
   size_t stream_queue_messages = 8;       // a stream client further behind is dropped
   size_t stream_queue_bytes = 16 * 1024 * 1024;
   int socket_send_buffer = 0;             // SO_SNDBUF of accepted sockets; 0: the OS default
@@ -40,6 +53,10 @@ inline ApiOptions api_options(const ApiSettings& s) {
   o.listen = s.listen;
   o.tokens_file = s.tokens_file;
   o.push_interval = s.push_interval;
+  o.max_connections = s.max_connections;
+  o.max_connections_per_client = s.max_connections_per_client;
+  o.first_byte_timeout = s.first_byte_timeout;
+  o.auth_failures_per_minute = s.auth_failures_per_minute;
   return o;
 }
 

@@ -15,6 +15,7 @@
 #include <spdlog/spdlog.h>
 
 #include "daemon/api/api_core.h"
+#include "daemon/api/client_guard.h"
 #include "daemon/api/http_session.h"
 #include "daemon/api/session_context.h"
 #include "feeds/net/url.h"
@@ -26,11 +27,13 @@ namespace mm::api {
 using namespace mm::beast_names;
 
 struct ApiServer::Impl {
-  Impl(ApiOptions options, ApiSources sources) : core(std::move(options), std::move(sources)), context{core, sessions} {}
+  Impl(ApiOptions options, ApiSources sources)
+      : core(std::move(options), std::move(sources)), guard(core.options()), context{core, sessions, guard} {}
 
   // Declared before the io_context: handlers destroyed with it still use these.
   ApiCore core;
   SessionRegistry sessions;
+  ClientGuard guard;
   SessionContext context;
   asio::io_context io{1};
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
@@ -54,19 +57,37 @@ struct ApiServer::Impl {
         });
         return;
       }
-      if (core.stats().connections_open.load() >= core.options().max_connections) {
-        core.stats().connections_refused.fetch_add(1);
-        error_code ignored;
-        socket.close(ignored);
-      } else {
-        error_code ignored;
-        socket.set_option(tcp::no_delay(true), ignored);
-        if (core.options().socket_send_buffer > 0)
-          socket.set_option(asio::socket_base::send_buffer_size(core.options().socket_send_buffer), ignored);
-        start_http_session(context, std::move(socket));
-      }
+      admit(std::move(socket));
       accept();
     });
+  }
+
+  // Per client address (client_guard.h): refused at once beyond its share or beyond the
+  // cap and the reserve; within the reserve, for /v1/health and /metrics only.
+  void admit(tcp::socket socket) {
+    error_code ec;
+    const tcp::endpoint peer = socket.remote_endpoint(ec);
+    if (ec) return;  // already gone
+    const ClientAddress address = client_address(peer.address());
+    const Admission admission = guard.admit(address, core.stats().connections_open.load());
+    if (admission == Admission::refused_global || admission == Admission::refused_client) {
+      core.stats().connections_refused.fetch_add(1);
+      if (admission == Admission::refused_client) core.stats().connections_refused_per_client.fetch_add(1);
+      socket.set_option(asio::socket_base::linger(true, 0), ec);  // a reset: no TIME_WAIT for a flood
+      socket.close(ec);
+      return;
+    }
+    if (admission == Admission::monitoring_only) core.stats().connections_monitoring_only.fetch_add(1);
+    socket.set_option(tcp::no_delay(true), ec);
+    if (core.options().socket_send_buffer > 0)
+      socket.set_option(asio::socket_base::send_buffer_size(core.options().socket_send_buffer), ec);
+    start_http_session(context, std::move(socket), ClientSlot(guard, address, admission == Admission::monitoring_only),
+                       admission == Admission::monitoring_only);
+  }
+
+  static ClientAddress client_address(const asio::ip::address& a) {
+    const asio::ip::address_v6 v6 = a.is_v4() ? asio::ip::make_address_v6(asio::ip::v4_mapped, a.to_v4()) : a.to_v6();
+    return v6.to_bytes();
   }
 
   // Loads the tokens and binds the listener (nothing runs yet).

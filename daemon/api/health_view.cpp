@@ -2,6 +2,22 @@
 
 namespace mm::api {
 
+namespace {
+
+// Repeated trade ids arriving this long with no new one (and still arriving): degraded.
+constexpr TimeUs kDuplicateFloodAfter = 30 * kUsPerSecond;
+
+// "SOL_USDC: no new trades for 45 s while trades arrive", or empty.
+std::string duplicate_flood(const std::string& symbol, const TradeFlow& f, TimeUs engine_clock) {
+  if (f.duplicates_since == 0 || f.last_duplicate - f.duplicates_since < kDuplicateFloodAfter) return {};
+  if (engine_clock - f.last_duplicate > kDuplicateFloodAfter) return {};  // they stopped coming
+  const TimeUs since = f.last_new != 0 ? f.last_new : f.duplicates_since;
+  return symbol + ": no new trades for " + std::to_string((engine_clock - since) / kUsPerSecond) +
+         " s while trades arrive";
+}
+
+}  // namespace
+
 HealthFacts health_facts(const ViewContext& ctx) {
   const PublishedState& s = ctx.state;
   HealthFacts h;
@@ -25,6 +41,10 @@ HealthFacts health_facts(const ViewContext& ctx) {
   if (h.books_in_sync < h.books_total) h.problems.push_back("book_out_of_sync");
   // Records are scored but dropped from the journal: the month is no longer replayable.
   if (s.journal.failing) h.problems.push_back("journal_write_failing");
+  for (size_t m = 0; m < s.markets.size() && m < ctx.program.markets.size(); ++m)
+    if (std::string flood = duplicate_flood(ctx.program.markets[m].symbol, s.markets[m].flow, s.engine_clock);
+        !flood.empty())
+      h.problems.push_back(std::move(flood));
   if (ctx.has_report()) {
     // Trades the backfill could not recover (SCORING.md section 13) cost the MMs volume.
     for (const MarketResult& mk : s.report.markets) {

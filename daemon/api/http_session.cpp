@@ -9,9 +9,11 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
+#include <spdlog/spdlog.h>
 
 #include "daemon/api/stream_session.h"
 #include "feeds/net/beast_names.h"
+#include "feeds/net/url.h"
 
 namespace mm::api {
 
@@ -22,6 +24,13 @@ using namespace mm::beast_names;
 constexpr size_t kMaxDrainBytes = 1 << 20;
 constexpr auto kDrainTime = std::chrono::seconds(2);
 
+TimeUs steady_now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+Route route_of(std::string_view target) { return match_route(net::split_target(target).path).route; }
+
 bool is_parse_error(const error_code& ec) {
   return ec.category() == http::make_error_code(http::error::bad_method).category() &&
          ec != http::error::partial_message && ec != http::error::end_of_stream;
@@ -29,7 +38,8 @@ bool is_parse_error(const error_code& ec) {
 
 class HttpSession final : public Closeable, public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(SessionContext& context, tcp::socket socket) : ctx_(context), stream_(std::move(socket)) {
+  HttpSession(SessionContext& context, tcp::socket socket, ClientSlot slot, bool monitoring_only)
+      : ctx_(context), stream_(std::move(socket)), slot_(std::move(slot)), monitoring_only_(monitoring_only) {
     ctx_.core.stats().connections_open.fetch_add(1);
   }
   ~HttpSession() override {
@@ -52,7 +62,21 @@ class HttpSession final : public Closeable, public std::enable_shared_from_this<
  private:
   std::chrono::microseconds request_timeout() const { return std::chrono::microseconds(ctx_.options().request_timeout); }
 
+  // A request's first bytes within first_byte_timeout (after accept, or after the previous
+  // response on a kept-alive connection): a silent connection holds a slot only that long.
   void read() {
+    if (buffer_.size() > 0) return read_request();  // pipelined bytes already here
+    stream_.expires_after(std::chrono::microseconds(ctx_.options().first_byte_timeout));
+    stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](const error_code& ec, size_t n) {
+      self->buffer_.commit(n);
+      if (self->closed_) return;
+      if (ec == beast::error::timeout) self->ctx_.core.stats().timeouts_first_byte.fetch_add(1);
+      if (ec) return self->close();
+      self->read_request();
+    });
+  }
+
+  void read_request() {
     parser_.emplace();
     parser_->header_limit(uint32_t(std::min<size_t>(ctx_.options().max_header, UINT32_MAX)));
     parser_->body_limit(ctx_.options().max_body);
@@ -61,8 +85,47 @@ class HttpSession final : public Closeable, public std::enable_shared_from_this<
                      [self = shared_from_this()](const error_code& ec, size_t) { self->on_read(ec); });
   }
 
+  // The answer when this connection may not be served normally: a reserve connection
+  // asking for anything but health or metrics (503), or a throttled address (429).
+  std::optional<ApiResponse> refusal(std::string_view target) {
+    const Route route = route_of(target);
+    if (monitoring_only_ && route != Route::health && route != Route::metrics) {
+      ctx_.core.stats().count_request(route, 503);
+      ApiResponse r = refusal_response(503, "too many connections: this one may only ask for /v1/health or /metrics");
+      r.headers.emplace_back("Retry-After", "5");
+      r.close = true;
+      return r;
+    }
+    if (route == Route::health) return std::nullopt;
+    const std::optional<TimeUs> wait = ctx_.guard.blocked_for(slot_.address(), steady_now_us());
+    if (!wait) return std::nullopt;
+    ctx_.core.stats().count_request(route, 429);
+    ctx_.core.stats().requests_throttled.fetch_add(1);
+    ApiResponse r = refusal_response(429, "too many failed authentications from this address");
+    r.headers.emplace_back("Retry-After", std::to_string((*wait + kUsPerSecond - 1) / kUsPerSecond));
+    return r;
+  }
+
+  static ApiResponse refusal_response(unsigned status, std::string_view message) {
+    ApiResponse r;
+    r.status = status;
+    r.body = "{\"error\":\"" + std::string(message) + "\"}";
+    return r;
+  }
+
+  void count_auth(const ApiResponse& response) {
+    if (response.status != 401) return;
+    if (!ctx_.guard.auth_failed(slot_.address(), steady_now_us())) return;
+    ctx_.core.stats().auth_blocks.fetch_add(1);
+    error_code ignored;
+    const auto peer = stream_.socket().remote_endpoint(ignored);
+    spdlog::warn("api: {} failed authentication {} times: throttled for {} s", peer.address().to_string(ignored),
+                 ctx_.options().auth_failures_per_minute, ctx_.options().auth_block / kUsPerSecond);
+  }
+
   void on_read(const error_code& ec) {
     if (closed_) return;
+    if (ec == beast::error::timeout) ctx_.core.stats().timeouts_request.fetch_add(1);
     if (ec == http::error::header_limit) return reply(ctx_.core.invalid_request(413, "request headers too large"), 11, false);
     if (ec == http::error::body_limit) return reply(ctx_.core.invalid_request(413, "request body too large"), 11, false);
     if (ec && is_parse_error(ec)) return reply(ctx_.core.invalid_request(400, "malformed request"), 11, false);
@@ -78,13 +141,15 @@ class HttpSession final : public Closeable, public std::enable_shared_from_this<
     request.if_none_match = if_none_match;
     request.body = req.body();
     request.websocket_upgrade = beast::websocket::is_upgrade(req);
-    ApiResponse response = ctx_.core.handle(request);
+    std::optional<ApiResponse> refused = refusal(request.target);
+    ApiResponse response = refused ? std::move(*refused) : ctx_.core.handle(request);
+    count_auth(response);
 
     if (response.upgrade) {
       const StreamGrant grant = *response.upgrade;
       closed_ = true;  // the stream session owns the socket from here
       stream_.expires_never();
-      start_stream_session(ctx_, std::move(stream_), parser_->release(), grant);
+      start_stream_session(ctx_, std::move(stream_), parser_->release(), grant, std::move(slot_));
       return;
     }
     const bool keep_alive = req.keep_alive() && !response.close;
@@ -137,6 +202,8 @@ class HttpSession final : public Closeable, public std::enable_shared_from_this<
 
   SessionContext& ctx_;
   beast::tcp_stream stream_;
+  ClientSlot slot_;
+  bool monitoring_only_ = false;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> response_;
@@ -148,8 +215,8 @@ class HttpSession final : public Closeable, public std::enable_shared_from_this<
 
 }  // namespace
 
-void start_http_session(SessionContext& context, tcp::socket socket) {
-  std::make_shared<HttpSession>(context, std::move(socket))->start();
+void start_http_session(SessionContext& context, tcp::socket socket, ClientSlot slot, bool monitoring_only) {
+  std::make_shared<HttpSession>(context, std::move(socket), std::move(slot), monitoring_only)->start();
 }
 
 }  // namespace mm::api

@@ -133,6 +133,33 @@ void ring_and_journal_families(Builder& b, const PublishedState& s) {
   b.counter("mmscore_journal_fsyncs_total", "Journal fsyncs", double(s.journal.fsyncs));
   b.counter("mmscore_months_closed_total", "Months frozen (final report written) since start",
             double(s.months_closed));
+  // Alert: a month closed but no final report since (month_closed > final_report).
+  b.gauge("mmscore_month_closed_timestamp_seconds",
+          "End of the last month the engine closed since the start (unix seconds; 0: none)", seconds(s.month_closed_end));
+  b.gauge("mmscore_final_report_timestamp_seconds",
+          "When the last final report was written (unix seconds; one found by the restore: its mtime; 0: none)",
+          seconds(s.final_report_at));
+  if (s.journal_disk_total_bytes > 0) {  // statvfs of the journal directory
+    b.gauge("mmscore_journal_disk_free_bytes", "Free bytes on the journal's file system (for the daemon's user)",
+            double(s.journal_disk_free_bytes));
+    b.gauge("mmscore_journal_disk_size_bytes", "Size of the journal's file system", double(s.journal_disk_total_bytes));
+  }
+}
+
+// Checkpoints (issue 11): a restart replays only the journal after the newest one.
+void checkpoint_families(Builder& b, const PublishedState& s) {
+  const JournalStats& j = s.journal;
+  b.family("mmscore_checkpoints_total",
+           "Engine checkpoints: written, failed (an error writing the file), skipped (the journal was failing)",
+           MetricType::Counter)
+      .add(double(j.checkpoints), {{"outcome", "written"}})
+      .add(double(j.checkpoint_errors), {{"outcome", "failed"}})
+      .add(double(j.checkpoints_skipped), {{"outcome", "skipped"}});
+  b.gauge("mmscore_checkpoint_timestamp_seconds", "Engine time of the newest checkpoint written since start (0: none)",
+          seconds(j.checkpoint_clock));
+  b.gauge("mmscore_checkpoint_state_bytes", "Size of the newest checkpoint's engine state", double(j.checkpoint_bytes));
+  b.gauge("mmscore_checkpoint_write_seconds", "Time the journal thread took to write the newest checkpoint (fsyncs included)",
+          j.checkpoint_write_seconds);
 }
 
 void feed_state_families(Builder& b, const MetricsInput& in, const PublishedState& s) {
@@ -175,6 +202,12 @@ void market_families(Builder& b, const MetricsInput& in, const PublishedState& s
   }
   per_market("mmscore_market_active_mms", "Program MMs active at the last snapshot",
              [&](uint32_t m) -> std::optional<double> { return figures[m].active_mms; });
+  // A counter, so not per_market (a gauge family).
+  b.family("mmscore_market_trades_duplicate_total",
+           "Stream trades whose id was counted before (repeated ids; a flood means the ids restarted)",
+           MetricType::Counter);
+  for (uint32_t m = 0; m < p.markets.size() && m < s.markets.size(); ++m)
+    b.add(double(s.markets[m].flow.duplicates), {{"symbol", p.markets[m].symbol}});
 }
 
 // The running report's figures per market.
@@ -330,6 +363,20 @@ void api_families(Builder& b, const MetricsInput& in) {
   b.gauge("mmscore_api_connections_open", "Open API connections (HTTP and WebSocket)", double(a.connections_open));
   b.counter("mmscore_api_connections_refused_total", "Connections closed at once: too many open",
             double(a.connections_refused));
+  b.counter("mmscore_api_connections_refused_per_client_total",
+            "Of the refused connections: their client address held max_connections_per_client",
+            double(a.connections_refused_per_client));
+  b.counter("mmscore_api_connections_monitoring_only_total",
+            "Connections accepted beyond max_connections into the /v1/health and /metrics reserve",
+            double(a.connections_monitoring_only));
+  b.family("mmscore_api_timeouts_total", "Connections closed for silence: before a request's first byte, or mid-request",
+           MetricType::Counter)
+      .add(double(a.timeouts_first_byte), {{"phase", "first_byte"}})
+      .add(double(a.timeouts_request), {{"phase", "request"}});
+  b.counter("mmscore_api_requests_throttled_total", "Requests answered 429: the client address failed authentication too often",
+            double(a.requests_throttled));
+  b.counter("mmscore_api_auth_blocks_total", "Client addresses blocked for failing authentication too often",
+            double(a.auth_blocks));
   b.gauge("mmscore_api_websocket_clients", "Connected /v1/stream clients", double(a.ws_clients));
   b.counter("mmscore_api_websocket_accepted_total", "Accepted /v1/stream connections", double(a.ws_accepted));
   b.counter("mmscore_api_websocket_messages_total", "Messages queued to /v1/stream clients", double(a.ws_messages));
@@ -362,6 +409,7 @@ std::vector<MetricFamily> metric_families(const MetricsInput& in) {
     engine_families(b, in, *s);
     engine_histograms(b, *s);
     ring_and_journal_families(b, *s);
+    checkpoint_families(b, *s);
     feed_state_families(b, in, *s);
     market_families(b, in, *s);
     if (s->started && s->report.markets.size() == in.program.markets.size() &&

@@ -183,3 +183,15 @@ std::string mm_list_json(const ViewContext& ctx, const Role& role) {
 }
 
 }  // namespace mm::api
+
+namespace mm::api {
+
+std::string mm_standing_csv(const ViewContext& ctx, uint32_t mm) {
+  std::string out = csv_header();
+  if (!ctx.has_report()) return out;
+  const MmResult& r = ctx.state.report.mms[mm];
+  for (const MmMarketResult& e : r.markets) append_csv_row(out, MmRow{ctx.program, r}, MmMarketRow{ctx.program, e});
+  return out;
+}
+
+}  // namespace mm::api

@@ -24,5 +24,7 @@ Cents min_allocation_cents(const Program& program);  // pool x min_allocation_sh
 std::string mm_standing_json(const ViewContext& ctx, uint32_t mm);
 void write_mm_summary(JsonWriter& w, const ViewContext& ctx, uint32_t mm);
 std::string mm_list_json(const ViewContext& ctx, const Role& role);  // GET /v1/mms
+// GET /v1/mms/<mm_id>?format=csv: the report's CSV rows of that MM only (header first).
+std::string mm_standing_csv(const ViewContext& ctx, uint32_t mm);
 
 }  // namespace mm::api

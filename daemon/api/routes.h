@@ -8,6 +8,9 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <initializer_list>
+
+#include "core/result.h"
 
 namespace mm::api {
 
@@ -88,13 +91,22 @@ struct RouteMatch {
 };
 RouteMatch match_route(std::string_view path);
 
+// Exports: JSON by default; CSV with `format=csv` in the query, or, without a format
+// parameter, an Accept header that names text/csv before any JSON type. An error names
+// the parameter ("format: 'xml' is not json or csv").
+enum class ResponseFormat : uint8_t { json, csv };
+Result<ResponseFormat> requested_format(std::string_view query, std::string_view accept);
+// Every query parameter is one of `allowed`, given once, with a value: else an error
+// naming it (for a 400).
+Result<> check_query_params(std::string_view query, std::initializer_list<std::string_view> allowed);
+
 bool method_allowed(Methods methods, std::string_view method);
 const char* allow_header(Methods methods);  // "GET, HEAD", "GET", "POST"
 
 // The statuses counted per route (every status the API answers with); any other is
 // counted in the last slot, exported as status="other".
-inline constexpr std::array<unsigned, 13> kCountedStatuses = {101, 200, 201, 304, 400, 401, 403,
-                                                              404, 405, 413, 426, 500, 503};
+inline constexpr std::array<unsigned, 14> kCountedStatuses = {101, 200, 201, 304, 400, 401, 403,
+                                                              404, 405, 413, 426, 429, 500, 503};
 inline constexpr size_t kStatusSlots = kCountedStatuses.size() + 1;
 constexpr size_t status_slot(unsigned status) {
   for (size_t i = 0; i < kCountedStatuses.size(); ++i)

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "daemon/api/api_core.h"
+#include "daemon/api/client_guard.h"
 
 namespace mm::api {
 
@@ -34,6 +35,7 @@ class SessionRegistry {
 struct SessionContext {
   ApiCore& core;
   SessionRegistry& sessions;
+  ClientGuard& guard;
   const ApiOptions& options() const { return core.options(); }
 };
 

@@ -18,10 +18,11 @@ class StreamSession final : public StreamClient,
                             public Closeable,
                             public std::enable_shared_from_this<StreamSession> {
  public:
-  StreamSession(SessionContext& context, beast::tcp_stream stream, StreamGrant grant)
+  StreamSession(SessionContext& context, beast::tcp_stream stream, StreamGrant grant, ClientSlot slot)
       : ctx_(context),
         ws_(std::move(stream)),
         grant_(grant),
+        slot_(std::move(slot)),
         queue_(context.options().stream_queue_messages, context.options().stream_queue_bytes) {
     ctx_.core.stats().connections_open.fetch_add(1);
   }
@@ -98,6 +99,7 @@ class StreamSession final : public StreamClient,
   SessionContext& ctx_;
   websocket::stream<beast::tcp_stream> ws_;
   StreamGrant grant_;
+  ClientSlot slot_;  // the connection still counts against its client address
   OutboundQueue queue_;
   beast::flat_buffer in_;
   bool accepted_ = false, writing_ = false, closed_ = false;
@@ -106,8 +108,8 @@ class StreamSession final : public StreamClient,
 }  // namespace
 
 void start_stream_session(SessionContext& context, beast::tcp_stream stream, http::request<http::string_body> request,
-                          StreamGrant grant) {
-  std::make_shared<StreamSession>(context, std::move(stream), grant)->start(std::move(request));
+                          StreamGrant grant, ClientSlot slot) {
+  std::make_shared<StreamSession>(context, std::move(stream), grant, std::move(slot))->start(std::move(request));
 }
 
 }  // namespace mm::api

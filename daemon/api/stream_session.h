@@ -11,6 +11,7 @@
 namespace mm::api {
 
 void start_stream_session(SessionContext& context, boost::beast::tcp_stream stream,
-                          boost::beast::http::request<boost::beast::http::string_body> request, StreamGrant grant);
+                          boost::beast::http::request<boost::beast::http::string_body> request, StreamGrant grant,
+                          ClientSlot slot);
 
 }  // namespace mm::api

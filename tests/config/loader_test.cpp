@@ -193,6 +193,10 @@ TEST_CASE("omitted keys take the documented defaults", "[config]") {
   CHECK(s.api.listen == "127.0.0.1:8080");
   CHECK(s.api.tokens_file.empty());
   CHECK(s.api.push_interval == 1'000'000);
+  CHECK(s.api.max_connections == 256);
+  CHECK(s.api.max_connections_per_client == 32);
+  CHECK(s.api.first_byte_timeout == 5'000'000);
+  CHECK(s.api.auth_failures_per_minute == 20);
   CHECK_FALSE(s.simulator.enabled);
   CHECK(s.simulator.listen == "127.0.0.1:0");
   CHECK(s.simulator.seed == 1);
@@ -257,6 +261,10 @@ dir = "out"
 listen = "[::1]:0"
 tokens_file = "tokens"
 push_interval = "2s"
+max_connections = 1000
+max_connections_per_client = 10
+first_byte_timeout = "750ms"
+auth_failures_per_minute = 0
 
 [simulator]
 enabled = true
@@ -309,6 +317,10 @@ faults = "drop@10s"
   CHECK(s.api.listen == "[::1]:0");
   CHECK(s.api.tokens_file == "tokens");
   CHECK(s.api.push_interval == 2'000'000);
+  CHECK(s.api.max_connections == 1000);
+  CHECK(s.api.max_connections_per_client == 10);
+  CHECK(s.api.first_byte_timeout == 750'000);
+  CHECK(s.api.auth_failures_per_minute == 0);
   CHECK(s.simulator.enabled);
   CHECK(s.simulator.listen == "0.0.0.0:65535");
   CHECK(s.simulator.seed == 42);

@@ -219,6 +219,19 @@ TEST_CASE("values out of range are rejected", "[config][validation]") {
   check_error(with_prefix("[feed]\nengine_cpu = -2"), 2, "feed.engine_cpu", "must be between -1 and 1023, not -2");
   check_error(with_prefix("[feed]\nengine_cpu = 1024"), 2, "feed.engine_cpu", "must be between -1 and 1023, not 1024");
   check_error(with_prefix("[feed]\nmax_trade_id_jump = 0"), 2, "feed.max_trade_id_jump", "must be >= 1, not 0");
+  check_error(with_prefix("[api]\nmax_connections = 0"), 2, "api.max_connections", "must be between 1 and 100000, not 0");
+  check_error(with_prefix("[api]\nmax_connections_per_client = 100001"), 2, "api.max_connections_per_client",
+              "must be between 1 and 100000");
+  check_error(with_prefix("[api]\nmax_connections = 10\nmax_connections_per_client = 11"), 3,
+              "api.max_connections_per_client", "(11) must not exceed api.max_connections (10)");
+  check_error(with_prefix("[api]\nmax_connections = 10"), 2, "api.max_connections",
+              "api.max_connections_per_client (32) must not exceed api.max_connections (10)");
+  check_error(with_prefix("[api]\nfirst_byte_timeout = \"50ms\""), 2, "api.first_byte_timeout",
+              "must be between 100ms and 300s");
+  check_error(with_prefix("[api]\nfirst_byte_timeout = \"301s\""), 2, "api.first_byte_timeout",
+              "must be between 100ms and 300s");
+  check_error(with_prefix("[api]\nauth_failures_per_minute = -1"), 2, "api.auth_failures_per_minute",
+              "must be between 0 and 100000, not -1");
   check_error(with_prefix("[journal]\nfsync = \"always\""), 2, "journal.fsync",
               "must be one of \"rotate\", \"interval\", \"never\"");
   check_error(with_prefix("[journal]\nrotate_bytes = 0"), 2, "journal.rotate_bytes", "must be >= 1");

@@ -115,7 +115,8 @@ std::string journal_header(long long ts, const std::string& config_hash, const s
 // `--journal FILE` for every file of `dir`, in write order (names sort by time).
 std::vector<std::string> journal_args(const std::string& dir) {
   std::vector<std::string> files;
-  for (const auto& e : fs::directory_iterator(dir)) files.push_back(e.path().string());
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.is_regular_file()) files.push_back(e.path().string());  // not checkpoints/
   std::sort(files.begin(), files.end());
   std::vector<std::string> args;
   for (const auto& f : files) {
@@ -197,7 +198,8 @@ TEST_CASE("cli: unusable arguments, unreadable files and config errors exit 2 wi
 TEST_CASE("cli: --version, help COMMAND and COMMAND --help print to stdout and exit 0") {
   std::string out, err;
   CHECK(run({"--version"}, &err, &out) == 0);
-  CHECK(out == "mmscore " MMSCORE_EXPECTED_VERSION "\n");
+  const std::string git = MMSCORE_EXPECTED_GIT;  // configure time: empty outside a git checkout
+  CHECK(out == "mmscore " MMSCORE_EXPECTED_VERSION + (git.empty() ? "" : " (git " + git + ")") + "\n");
   CHECK(run({"help", "run"}, &err, &out) == 0);
   CHECK_THAT(out, Catch::StartsWith("usage: mmscore run ...") && Catch::Contains("--journal-dir DIR"));
   CHECK_THAT(out, !Catch::Contains("simulate --config"));  // that command's lines only

@@ -152,7 +152,7 @@ void add_feed_sections(const Setup& s, const sim::SimServer& server) {
   std::ofstream(s.config_file, std::ios::app)
       << "[feed]\nws_url = \"" << server.ws_url() << "\"\nrest_url = \"" << server.rest_url()
       << "\"\nreconnect_min = \"50ms\"\nreconnect_max = \"500ms\"\n[journal]\ndir = \"" << s.dir
-      << "/journal\"\n[report]\ndir = \"" << s.dir << "/reports\"\n[api]\nlisten = \"127.0.0.1:" << s.api_port
+      << "/journal\"\ncheckpoint_every = \"50ms\"\n[report]\ndir = \"" << s.dir << "/reports\"\n[api]\nlisten = \"127.0.0.1:" << s.api_port
       << "\"\ntokens_file = \"" << s.dir << "/tokens.txt\"\n";
 }
 
@@ -179,6 +179,14 @@ TEST_CASE("crash: SIGKILL twice, stream drops: the report equals the exchange's 
     CHECK(wait_exit(pid) == 128 + SIGKILL);
     std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   }
+  // Checkpoints every 50 ms: the kills land in and around their writes. Both restarts
+  // started from one (a torn or half-written one is skipped for an older one).
+  const std::string kill_log = slurp(log);
+  size_t from_checkpoint = 0;
+  for (size_t at = kill_log.find("restore: from checkpoint"); at != std::string::npos;
+       at = kill_log.find("restore: from checkpoint", at + 1))
+    ++from_checkpoint;
+  CHECK(from_checkpoint == 1);  // the second life; the first started on an empty journal
   const pid_t pid = spawn_run(s.config_file, log);
   std::this_thread::sleep_for(std::chrono::seconds(4));  // the last private drop happens here
   server.pause_market();
@@ -218,6 +226,8 @@ TEST_CASE("crash: SIGKILL twice, stream drops: the report equals the exchange's 
   // The report `run` wrote at SIGTERM is the replay's, byte for byte (but for as_of).
   const Report report = score_month(program, month, false);
   const std::string live = slurp(s.dir + "/reports/" + report_file_stem(report) + ".json");
+  const std::string full_log = slurp(log);
+  CHECK(full_log.find("restore: from checkpoint", full_log.find("restore: from checkpoint") + 1) != std::string::npos);
   CHECK(without_as_of(live) == without_as_of(report_json(program, report)));
   fs::remove_all(s.dir);
 }

@@ -53,6 +53,12 @@ struct ExchangeOptions {
   int64_t volatility_ppm = 40;          // fair-price step scale per event, 1e-6 of the price
   uint32_t intermittent_pull_permille = 500;
   uint64_t first_order_id = 59'887'375'336;  // 11-digit ids as in 2026 recordings
+  // Non-zero: every market's trade and depth update ids, and the order ids, start at
+  // id_base instead of the seeded bases above (the draws still happen, so a seed makes
+  // the same market either way). The simulator server passes its start time in
+  // microseconds: a restarted simulator's ids then lie above every id of an earlier run,
+  // as an exchange's ids only go up (ids grow far slower than one per microsecond).
+  uint64_t id_base = 0;
   // Trades kept per market for the REST history (trade_history.h), >= 1; older ones (and
   // their fills) are no longer served.
   size_t history_retention = 100'000;

@@ -15,7 +15,7 @@ SyntheticExchange::SyntheticExchange(ExchangeOptions options)
     : options_(std::move(options)),
       history_(options_.markets.size(), options_.accounts.size(), options_.history_retention),
       rng_(options_.seed),
-      next_order_id_(options_.first_order_id) {
+      next_order_id_(options_.id_base ? options_.id_base : options_.first_order_id) {
   const size_t n_markets = options_.markets.size();
   markets_.reserve(n_markets);
   for (const SimMarket& spec : options_.markets) {
@@ -28,6 +28,7 @@ SyntheticExchange::SyntheticExchange(ExchangeOptions options)
     ms.step = spec.step;
     ms.next_trade_id = uint64_t(rng_.between(100'000'000, 899'999'999));
     ms.last_update_id = uint64_t(rng_.between(1'000'000'000, 4'999'999'999));
+    if (options_.id_base) ms.next_trade_id = ms.last_update_id = options_.id_base;
   }
   for (uint32_t a = 0; a < options_.accounts.size(); ++a) {
     const SimAccount& acc = options_.accounts[a];

@@ -29,6 +29,13 @@ bool erase_one(std::vector<T>& v, const T& x) {
   return true;
 }
 
+// The exchange options with the wall-clock id base when the server asks for it.
+ExchangeOptions with_id_base(const SimServerOptions& o) {
+  ExchangeOptions e = o.exchange;
+  if (o.ids_from_clock && e.id_base == 0) e.id_base = uint64_t(std::max<TimeUs>(o.clock->now_us(), 1));
+  return e;
+}
+
 }  // namespace
 
 struct SimHub::JsonParser {
@@ -37,7 +44,7 @@ struct SimHub::JsonParser {
 
 SimHub::SimHub(const SimServerOptions& options, SimServerStats& stats)
     : stats_(stats),
-      exchange_(options.exchange),
+      exchange_(with_id_base(options)),
       keys_(options.keys, options.exchange.accounts.size()),
       knowable_(options.exchange.accounts.size(), options.exchange.markets.size()),
       delivery_(options.exchange.markets.size(), options.exchange.history_retention),

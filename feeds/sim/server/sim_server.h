@@ -47,6 +47,11 @@ struct SimServerOptions {
   // goes through this clock; it must outlive the server. Tests may pass a ManualClock.
   // Timers (event cadence, fault times, pings) stay on the steady clock.
   const Clock* clock = &system_clock();
+  // Trade, order and depth update ids start at the wall-clock time of construction in
+  // microseconds (ExchangeOptions::id_base), so a restarted simulator continues above
+  // the ids of its earlier runs (a daemon restoring its journal counts nothing twice).
+  // false, or a non-zero exchange.id_base: as exchange says.
+  bool ids_from_clock = true;
 };
 
 // A trade that reached clients only through a history response: no trade frame and no

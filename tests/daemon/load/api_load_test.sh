@@ -29,6 +29,7 @@ dir = "$dir/reports"
 [api]
 listen = "127.0.0.1:0"
 tokens_file = "$dir/tokens"
+max_connections_per_client = 128  # wrk's 64 and the metrics scrapes, all from 127.0.0.1
 TOML
 
 "$mmscore" run --config "$dir/load.toml" > "$dir/run.log" 2>&1 &

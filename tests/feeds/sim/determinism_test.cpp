@@ -43,3 +43,42 @@ TEST_CASE("the initial books do not depend on anything but the seed") {
     CHECK(a.best_ask(m) > a.best_bid(m));
   }
 }
+
+TEST_CASE("an id base moves only the ids: the same market, every id at or above the base") {
+  ExchangeOptions moved = small_options(11);
+  moved.id_base = kStart;  // what the server passes: its start time in microseconds
+  SyntheticExchange a(small_options(11)), b(moved);
+  struct Seen {
+    std::vector<FrameKind> kinds;
+    std::vector<std::vector<uint64_t>> trade_ids;  // per market, in order
+    uint64_t lowest_id = UINT64_MAX;
+  };
+  auto run = [](SyntheticExchange& ex, Seen& seen) {
+    seen.trade_ids.resize(ex.market_count());
+    for (uint64_t i = 0; i < 5000; ++i)
+      ex.step(kStart + TimeUs(i) * 500, [&](const Frame& f) {
+        seen.kinds.push_back(f.kind);
+        if (f.kind == FrameKind::trade) seen.trade_ids[f.market].push_back(f.trade_id);
+        if (f.kind == FrameKind::trade || f.kind == FrameKind::depth)
+          seen.lowest_id = std::min(seen.lowest_id, f.kind == FrameKind::trade ? f.trade_id : f.update_id);
+      });
+  };
+  Seen sa, sb;
+  run(a, sa);
+  run(b, sb);
+  CHECK(sa.kinds == sb.kinds);
+  CHECK(sa.lowest_id < 10'000'000'000);  // the seeded bases: 9 and 10 digits
+  CHECK(sb.lowest_id >= uint64_t(kStart));
+  size_t trades = 0;
+  for (uint32_t m = 0; m < a.market_count(); ++m) {
+    REQUIRE(sa.trade_ids[m].size() == sb.trade_ids[m].size());
+    trades += sa.trade_ids[m].size();
+    for (size_t k = 0; k < sb.trade_ids[m].size(); ++k) {
+      CHECK(sb.trade_ids[m][k] == uint64_t(kStart) + k);  // consecutive from the base
+      CHECK(sa.trade_ids[m][k] == sa.trade_ids[m][0] + k);
+    }
+    CHECK(a.market_volume(m) == b.market_volume(m));
+    for (uint32_t acc = 0; acc < a.account_count(); ++acc) CHECK(a.maker_volume(acc, m) == b.maker_volume(acc, m));
+  }
+  CHECK(trades > 100);
+}

@@ -269,3 +269,32 @@ TEST_CASE("hub history: fill timestamps as ISO text when asked", "[sim_server][h
   expected += "." + std::to_string(1000 + ms % 1000).substr(1);
   CHECK(served[0].timestamp_text == expected);
 }
+
+TEST_CASE("hub ids start at the server's start time: a restarted hub's ids lie above the first one's",
+          "[sim_server][ids]") {
+  const TimeUs t1 = 1'780'000'000'000'000;  // 2026, in microseconds
+  ManualClock clock(t1);
+  auto streamed_after = [&](bool from_clock) {
+    HubRig rig([&](SimServerOptions& o) {
+      o.clock = &clock;
+      o.ids_from_clock = from_clock;
+    });
+    std::vector<std::unique_ptr<FakeSession>> sessions;
+    FakeSession& pub = rig.connect(sessions);
+    rig.hub->on_text(pub, subscribe({"trade.SOL_USDC"}), now_us());
+    rig.steps(2000);
+    return streamed_trade_ids(pub.frames, "SOL_USDC");
+  };
+  const std::vector<uint64_t> first = streamed_after(true);
+  REQUIRE(first.size() > 100);
+  CHECK(first.front() == uint64_t(t1));  // consecutive from the start time
+  CHECK(first.back() == uint64_t(t1) + first.size() - 1);
+  clock.set(t1 + kUsPerSecond);  // the same seed, restarted a second later
+  const std::vector<uint64_t> second = streamed_after(true);
+  CHECK(second.size() == first.size());  // the same market
+  CHECK(second.front() == uint64_t(t1 + kUsPerSecond));
+  CHECK(second.front() > first.back());
+  const std::vector<uint64_t> seeded = streamed_after(false);  // as the model draws them: 9 digits
+  CHECK(seeded.size() == first.size());
+  CHECK(seeded.front() < 1'000'000'000);
+}

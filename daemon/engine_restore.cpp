@@ -1,0 +1,136 @@
+// EngineLoop::restore: the month's state before going live, from the newest valid
+// checkpoint and the journal after it, or from the whole journal (SCORING.md section 14,
+// issue 11). A checkpoint that cannot be used (torn, damaged, another config hash, its
+// journal file gone, another program shape) is logged and skipped for an older one.
+#include <filesystem>
+
+#include <spdlog/spdlog.h>
+
+#include "daemon/engine_loop.h"
+#include "feeds/checkpoint_store.h"
+#include "feeds/journal_replay.h"
+
+namespace mm {
+
+namespace {
+
+// Within a file: at every check of the replayer (64k records), to `progress` if any.
+void report_progress(JournalReplayer& replayer, RestoreProgress* progress) {
+  if (!progress) return;
+  auto sink = [&replayer, progress](const ReplayProgress& p) { progress->replaying(p.bytes, replayer.records()); };
+  replayer.on_progress(std::move(sink), std::chrono::milliseconds(0), std::chrono::milliseconds(0));
+}
+
+// The index in `files` of the file a checkpoint names as written ("X.ndjson"), which
+// may be compressed ("X.ndjson.zst") by now.
+std::optional<size_t> index_of_file(const std::vector<std::string>& files, const std::string& name) {
+  for (size_t i = 0; i < files.size(); ++i) {
+    const std::string on_disk = std::filesystem::path(files[i]).filename().string();
+    if (on_disk == name || on_disk == name + ".zst") return i;
+  }
+  return std::nullopt;
+}
+
+// A plain file shorter than the position (lost to a power cut after the checkpoint,
+// say) cannot continue it. A compressed file was complete when it was compressed.
+bool reaches(const std::string& path, uint64_t offset) {
+  if (path.ends_with(".zst")) return true;
+  std::error_code ec;
+  const uintmax_t size = std::filesystem::file_size(path, ec);
+  if (ec) return std::filesystem::exists(path + ".zst", ec);  // compressed since it was listed
+  return size >= offset;
+}
+
+}  // namespace
+
+std::optional<EngineLoop::RestoreStart> EngineLoop::load_checkpoint(const std::vector<std::string>& files) {
+  if (options_.checkpoint_dir.empty()) return std::nullopt;
+  for (const std::string& path : CheckpointStore(options_.checkpoint_dir, 0).list()) {
+    auto skip = [&](const std::string& why) { spdlog::warn("restore: checkpoint {} skipped: {}", path, why); };
+    auto c = CheckpointStore::read(path);
+    if (!c) {
+      spdlog::warn("restore: checkpoint skipped: {}", c.message());
+      continue;
+    }
+    const JournalPosition& at = c->meta.position;
+    if (c->meta.config_hash != program_.config_hash) {
+      skip("written under config hash " + c->meta.config_hash + ", not this config's " + program_.config_hash);
+      continue;
+    }
+    const std::optional<size_t> index = index_of_file(files, at.file);
+    if (!index) {
+      skip("its journal file " + at.file + " is not in the journal directory");
+      continue;
+    }
+    if (!reaches(files[*index], at.offset)) {
+      skip(files[*index] + " is shorter than the checkpoint's position " + std::to_string(at.offset));
+      continue;
+    }
+    if (auto loaded = engine_.load_state(c->state); !loaded) {  // unchanged on an error
+      skip(loaded.message());
+      continue;
+    }
+    restored_from_ = path;
+    spdlog::info("restore: from checkpoint {} (engine time {}), then {} from byte {}", path,
+                 format_rfc3339(c->meta.clock), at.file, at.offset);
+    return RestoreStart{*index, at.offset, c->meta.clock};
+  }
+  return std::nullopt;
+}
+
+Result<> EngineLoop::restore(const std::vector<std::string>& files, std::function<bool()> should_stop) {
+  restoring_ = true;
+  const std::optional<RestoreStart> start = load_checkpoint(files);
+  const size_t first = start ? start->file : 0;
+  const std::vector<std::string> later(files.begin() + std::min(files.size(), first + 1), files.end());
+  // Same order and chain checks as `mmscore replay`, but another config hash is only a
+  // warning: the operator may have changed the config since those files were written.
+  JournalReplayer replayer(program_, engine_, JournalReplayOptions{.allow_config_change = true});
+  replayer.on_config_change([](const std::string& file, const std::string& journal_hash) {
+    spdlog::warn("restore: {} was written under config hash {}, not this config's", file, journal_hash);
+  });
+  // Before any work (plans the hashing); a checkpoint's own file is checked by name only.
+  if (auto checked = replayer.check_headers(start ? later : files); !checked) {
+    restoring_ = false;
+    return checked;
+  }
+  if (should_stop) replayer.stop_when(std::move(should_stop));
+  replayer.on_refusal([](const std::string& file, uint64_t line, std::string_view reason) {
+    spdlog::warn("restore: {}:{}: refused: {}", file, line, reason);
+  });
+  report_progress(replayer, options_.restore_progress);
+  if (options_.restore_progress) options_.restore_progress->files_skipped(first);
+  for (size_t i = first; i < files.size(); ++i) {
+    auto replayed = start && i == first ? replayer.replay_file_from(files[i], start->offset, start->clock)
+                                        : replayer.replay_file(files[i]);
+    if (!replayed) {
+      restoring_ = false;
+      return replayed;
+    }
+    if (options_.restore_progress) options_.restore_progress->file_done(replayer.records());
+  }
+  restoring_ = false;
+  if (!files.empty())
+    spdlog::info("restored {} records from {} journal files{}", replayer.records(), files.size() - first,
+                 start ? " after the checkpoint" : "");
+  // The journal after the checkpoint (or all of it) is now in the state: save it.
+  checkpoint_due_ = replayer.records() > 0;
+  if (!engine_.started()) return {};
+  close_sources_left_open();
+  return {};
+}
+
+// A crash leaves sources "connected" in the journal: close them at the last record.
+void EngineLoop::close_sources_left_open() {
+  const TimeUs ts = engine_.clock();
+  auto close = [&](Source s) {
+    engine_.apply(Record{ts, s, ConnectionEvent{false}});
+    if (journal_) journal_->event(ts, s, false);
+  };
+  if (engine_.public_connected()) close(Source{SourceKind::market});
+  for (uint16_t i = 0; i < program_.mms.size(); ++i)
+    for (uint16_t a = 0; a < program_.mms[i].accounts.size(); ++a)
+      if (engine_.account_connected(i, a)) close(Source{SourceKind::mm, i, a});
+}
+
+}  // namespace mm
