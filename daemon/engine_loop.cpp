@@ -270,6 +270,7 @@ void EngineLoop::scorer_loop() {
     if (job->state->started) {
       job->state->report = score_month(program_, job->month, false);
       job->state->report.input.unjournaled = job->state->journal.unjournaled;
+      job->state->month = std::make_shared<const MonthState>(std::move(job->month));
     }
     published_.publish(std::move(job->state));
   }

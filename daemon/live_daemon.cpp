@@ -2,7 +2,9 @@
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <future>
+#include <sstream>
 #include <thread>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -123,6 +125,19 @@ Result<> LiveDaemon::start_api() {
   sources.client = &parts_->client.stats();
   sources.processed_records = [this] { return parts_->loop.processed(); };
   sources.write_snapshot = [this] { return write_snapshot(); };
+  sources.list_snapshots = [dir = options_.engine.report_dir] {
+    std::vector<std::pair<std::string, uint64_t>> out;
+    for (const SnapshotFile& f : list_snapshot_files(dir)) out.emplace_back(f.name, f.bytes);
+    return out;
+  };
+  sources.read_snapshot = [dir = options_.engine.report_dir](std::string_view name) -> Result<std::string> {
+    if (!is_snapshot_file_name(name)) return make_error("no such snapshot file");
+    std::ifstream in(std::filesystem::path(dir) / std::string(name), std::ios::binary);
+    if (!in) return make_error("no such snapshot file");
+    std::ostringstream content;
+    content << in.rdbuf();
+    return std::move(content).str();
+  };
   sources.clock = options_.clock;
   sources.restore = restore_progress_.get();
   parts_->api = std::make_unique<api::ApiServer>(*options_.api, std::move(sources));

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -34,6 +35,9 @@ struct PublishedState {
   bool started = false;     // the engine has seen a record
   TimeUs engine_clock = 0;
   Report report;            // running estimate for the current month
+  // The accumulators the report was scored from (what-if projects them); null before
+  // the first record.
+  std::shared_ptr<const MonthState> month;
   std::vector<MarketView> markets;
   std::vector<uint8_t> book_in_sync;
   bool public_connected = false;

@@ -86,6 +86,14 @@ void print_standings(const Program& program, const RcuCell<PublishedState>& publ
   });
 }
 
+// Before any file is created: a missing key or a bad tokens file is a config error.
+bool config_files_ok(const Settings& settings) {
+  tighten_demo_tokens_file(settings);  // the demo's own file: 0600 instead of a warning at every run
+  const std::vector<std::string> problems = check_config_files(settings);
+  for (const std::string& p : problems) std::fprintf(stderr, "%s\n", p.c_str());  // CONFIG:LINE: KEY: ...
+  return problems.empty();
+}
+
 }  // namespace
 
 int run_command(int argc, char** argv) {
@@ -111,12 +119,7 @@ int run_command(int argc, char** argv) {
       return fail("feed.engine_cpu = " + std::to_string(settings.feed.engine_cpu) + ": " + kept_off.message());
   }
 
-  tighten_demo_tokens_file(settings);  // the demo's own file: 0600 instead of a warning at every run
-  // Before any file is created: a missing key or a bad tokens file is a config error.
-  if (const std::vector<std::string> problems = check_config_files(settings); !problems.empty()) {
-    for (const std::string& p : problems) std::fprintf(stderr, "%s\n", p.c_str());  // CONFIG:LINE: KEY: ...
-    return kExitUsage;
-  }
+  if (!config_files_ok(settings)) return kExitUsage;
 
   auto options = live_daemon_options(settings);
   if (!options) return fail(options.message());

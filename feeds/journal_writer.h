@@ -83,7 +83,7 @@ struct JournalStats {
   // because they could not be written; failing: from a failed write until one succeeds.
   uint64_t lines = 0, bytes = 0, files = 0, write_errors = 0, fsyncs = 0, waits = 0, unjournaled = 0;
   bool failing = false;
-  CompressorStats compressed;  // files compressed, bytes in and out, errors, pending
+  CompressorStats compressed{};  // files compressed, bytes in and out, errors, pending
   // checkpoint(): written, failed (an error writing the file), skipped (the journal was
   // failing: a checkpoint never covers records the journal lacks).
   uint64_t checkpoints = 0, checkpoint_errors = 0, checkpoints_skipped = 0;

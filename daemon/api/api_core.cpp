@@ -11,6 +11,7 @@
 #include "daemon/api/markets_view.h"
 #include "daemon/api/metrics_view.h"
 #include "daemon/api/mm_view.h"
+#include "daemon/api/responses.h"
 #include "daemon/api/static_files.h"
 #include "daemon/api/stream_messages.h"
 #include "feeds/net/url.h"
@@ -21,25 +22,6 @@ namespace {
 
 constexpr std::string_view kMissingToken = "missing bearer token";
 constexpr std::string_view kRestoring = "restoring";  // the 503 of every /v1 endpoint but health
-
-ApiResponse json_response(unsigned status, std::string body) {
-  ApiResponse r;
-  r.status = status;
-  r.body = std::move(body);
-  return r;
-}
-
-ApiResponse error_response(unsigned status, std::string_view message) {
-  return json_response(status, error_json(message));
-}
-
-ApiResponse unavailable(std::string_view message) {
-  ApiResponse r = error_response(503, message);
-  r.headers.emplace_back("Retry-After", "1");
-  return r;
-}
-
-ApiResponse forbidden() { return error_response(403, "this token's role may not use this endpoint"); }
 
 ApiResponse unauthorized(const Error& why) {
   ApiResponse r = error_response(401, why.message);
@@ -180,7 +162,7 @@ ApiResponse ApiCore::serve(const RouteMatch& match, const ApiRequest& req, const
   if (!caller) return unauthorized(caller.error());
   if (!role_may(spec.access, caller->role)) return forbidden();
   // An MM learns nothing about other ids, not even whether they exist: 403, restoring or not.
-  if (route == Route::mm && !may_see_mm(match.segment, caller->role)) return forbidden();
+  if ((route == Route::mm || route == Route::whatif) && !may_see_mm(match.segment, caller->role)) return forbidden();
   if (route != Route::metrics && restoring()) return unavailable(kRestoring);
   return serve_authorized(route, match.segment, req, target.query, *caller);
 }
@@ -189,10 +171,12 @@ ApiResponse ApiCore::serve_authorized(Route route, std::string_view segment, con
                                       std::string_view query, const Caller& caller) {
   switch (route) {
     case Route::whoami: return whoami_response(caller.role);
-    case Route::report: return report_response();
+    case Route::report: return report_response(query, req.accept);
     case Route::metrics: return metrics_response();
-    case Route::snapshots: return snapshot_response();
-    case Route::mm: return mm_response(segment, caller.role);
+    case Route::snapshots: return snapshots_response(req, caller.role);
+    case Route::snapshot_file: return snapshot_file_response(segment);
+    case Route::mm: return mm_response(segment, query, req.accept);
+    case Route::whatif: return whatif_response(segment, req.body);
     case Route::mms:
     case Route::markets:
     case Route::market: return standings_response(route, segment, caller.role);
@@ -235,12 +219,19 @@ bool ApiCore::may_see_mm(std::string_view mm_id, const Role& role) const {
 }
 
 // After serve() checked may_see_mm().
-ApiResponse ApiCore::mm_response(std::string_view mm_id, const Role& role) {
+// After serve() checked may_see_mm().
+ApiResponse ApiCore::mm_response(std::string_view mm_id, std::string_view query, std::string_view accept) {
   const std::optional<uint32_t> index = program().mm_index(mm_id);
   if (!index) return error_response(404, "unknown mm id");
+  if (auto ok = check_query_params(query, {"format"}); !ok) return error_response(400, ok.message());
+  const Result<ResponseFormat> format = requested_format(query, accept);
+  if (!format) return error_response(400, format.message());
   return with_state([&](const PublishedState& s) {
     const ViewContext ctx = context(s, now());
     if (!ctx.has_report()) return unavailable("no record processed yet: no standings");
+    if (*format == ResponseFormat::csv)
+      return file_response(mm_standing_csv(ctx, *index), "text/csv",
+                           "standing-" + s.report.month.to_string() + "-" + std::string(mm_id) + ".csv");
     return json_response(200, mm_standing_json(ctx, *index));
   });
 }
@@ -280,9 +271,14 @@ ApiResponse ApiCore::stream_response(const ApiRequest& req, const Caller& caller
   return r;
 }
 
-ApiResponse ApiCore::report_response() {
+ApiResponse ApiCore::report_response(std::string_view query, std::string_view accept) {
+  if (auto ok = check_query_params(query, {"format"}); !ok) return error_response(400, ok.message());
+  const Result<ResponseFormat> format = requested_format(query, accept);
+  if (!format) return error_response(400, format.message());
   return with_state([&](const PublishedState& s) {
     if (!s.started) return unavailable("no record processed yet: nothing to report");
+    if (*format == ResponseFormat::csv)
+      return file_response(report_csv(program(), s.report), "text/csv", "report-" + s.report.month.to_string() + ".csv");
     if (!report_cache_) report_cache_ = std::make_shared<const std::string>(report_json(program(), s.report));
     return json_response(200, *report_cache_);
   });
@@ -305,18 +301,6 @@ ApiResponse ApiCore::metrics_response() {
   ApiResponse r = json_response(200, std::move(text));
   r.content_type = kMetricsContentType;
   return r;
-}
-
-ApiResponse ApiCore::snapshot_response() {
-  if (!sources_.write_snapshot) return unavailable("snapshots are not available in this process");
-  const Result<std::string> path = sources_.write_snapshot();
-  if (!path) {
-    spdlog::warn("api: snapshot not written: {}", path.message());
-    return error_response(500, path.message().empty() ? "the report could not be written" : path.message());
-  }
-  JsonWriter w(false);
-  w.begin_object().key("path").value(*path).end_object();
-  return json_response(201, w.take());
 }
 
 ApiResponse ApiCore::static_response(const ApiRequest& req, std::string_view path) {

@@ -32,6 +32,7 @@ struct ApiRequest {
   std::string_view target;         // "/v1/mms/alpha?x=1"
   std::string_view authorization;  // header value, empty when absent
   std::string_view if_none_match;
+  std::string_view accept;         // exports: CSV when it names text/csv first
   std::string_view body;
   bool websocket_upgrade = false;
 };
@@ -107,14 +108,17 @@ class ApiCore {
   ApiResponse with_state(const std::function<ApiResponse(const PublishedState&)>& view);
   ApiResponse health_response();
   ApiResponse whoami_response(const Role& role);
-  ApiResponse report_response();
+  ApiResponse report_response(std::string_view query, std::string_view accept);
   bool may_see_mm(std::string_view mm_id, const Role& role) const;  // ops, risk, or that MM
-  ApiResponse mm_response(std::string_view mm_id, const Role& role);
+  ApiResponse mm_response(std::string_view mm_id, std::string_view query, std::string_view accept);
+  // export_routes.cpp: snapshot files (GET lists them, POST takes one), one file, what-if.
+  ApiResponse snapshots_response(const ApiRequest& request, const Role& role);
+  ApiResponse snapshot_file_response(std::string_view name);
+  ApiResponse whatif_response(std::string_view mm_id, std::string_view body);
   ApiResponse standings_response(Route route, std::string_view symbol, const Role& role);
   ApiResponse history_response(std::string_view query, const Role& role);
   ApiResponse stream_response(const ApiRequest& request, const Caller& caller);
   ApiResponse static_response(const ApiRequest& request, std::string_view path);
-  ApiResponse snapshot_response();
   ApiResponse metrics_response();
   void drop_stale_caches(const PublishedState& state);  // a newer state: the cached views are stale
   Message update_for(const Role& role, const PublishedState& state, TimeUs now);

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "config/config.h"
 #include "core/clock.h"
@@ -66,6 +68,10 @@ struct ApiSources {
   const ClientStats* client = nullptr;                      // may be null (no exchange client)
   // POST /v1/snapshots: writes the running report, returns its path.
   std::function<Result<std::string>()> write_snapshot{};
+  // GET /v1/snapshots: the snapshot files (name, bytes), oldest first; and one file's
+  // content by name (an error for a name that is not a snapshot file's).
+  std::function<std::vector<std::pair<std::string, uint64_t>>()> list_snapshots{};
+  std::function<Result<std::string>(std::string_view)> read_snapshot{};
   // Records the engine loop processed (health, metrics); null: the published counters.
   std::function<uint64_t()> processed_records{};
   // Every wall-clock read of the API (health staleness, engine lag, stream and history

@@ -139,6 +139,7 @@ class HttpSession final : public Closeable, public std::enable_shared_from_this<
     request.target = req.target();
     request.authorization = authorization;
     request.if_none_match = if_none_match;
+    request.accept = header(req, http::field::accept);
     request.body = req.body();
     request.websocket_upgrade = beast::websocket::is_upgrade(req);
     std::optional<ApiResponse> refused = refusal(request.target);

@@ -271,6 +271,29 @@ void mm_families(Builder& b, const MetricsInput& in, const Report& r) {
   for (const MmResult& mm : r.mms) b.add(mm.meets_min_allocation, {{"mm_id", p.mms[mm.mm].id}});
 }
 
+// History backfills (SCORING.md section 13): page requests and backfills by kind.
+void backfill_families(Builder& b, const ClientStats& c) {
+  b.family("mmscore_backfill_requests_total", "History page requests (SCORING.md 13) by kind and outcome",
+           MetricType::Counter);
+  for (BackfillKind kind : {BackfillKind::trades, BackfillKind::fills}) {
+    const BackfillStats& f = c.backfill_of(kind);
+    const char* k = backfill_kind_name(kind);
+    b.add(double(f.requests_ok.load()), {{"kind", k}, {"outcome", "ok"}})
+        .add(double(f.requests_retried.load()), {{"kind", k}, {"outcome", "retried"}})
+        .add(double(f.requests_failed.load()), {{"kind", k}, {"outcome", "failed"}});
+  }
+  b.family("mmscore_backfills_total", "Backfills (one per gap or reconnect, paged) by kind and event",
+           MetricType::Counter);
+  for (BackfillKind kind : {BackfillKind::trades, BackfillKind::fills}) {
+    const BackfillStats& f = c.backfill_of(kind);
+    const char* k = backfill_kind_name(kind);
+    b.add(double(f.backfills_started.load()), {{"kind", k}, {"event", "started"}})
+        .add(double(f.backfills_done.load()), {{"kind", k}, {"event", "done"}})
+        .add(double(f.backfills_failed.load()), {{"kind", k}, {"event", "failed"}})
+        .add(double(f.backfills_merged.load()), {{"kind", k}, {"event", "merged"}});
+  }
+}
+
 void client_families(Builder& b, const MetricsInput& in, const ClientStats& c) {
   // Connection labels: "public" and "<mm_id>/<account>" in the client's account order
   // (mm-major, as the daemon builds it).
@@ -309,25 +332,7 @@ void client_families(Builder& b, const MetricsInput& in, const ClientStats& c) {
             double(c.rest_coalesced.load()));
   b.gauge("mmscore_feed_rest_in_flight", "REST requests in flight", double(c.rest_in_flight.load()));
   b.gauge("mmscore_feed_rest_queued", "REST requests waiting", double(c.rest_queued.load()));
-  b.family("mmscore_backfill_requests_total", "History page requests (SCORING.md 13) by kind and outcome",
-           MetricType::Counter);
-  for (BackfillKind kind : {BackfillKind::trades, BackfillKind::fills}) {
-    const BackfillStats& f = c.backfill_of(kind);
-    const char* k = backfill_kind_name(kind);
-    b.add(double(f.requests_ok.load()), {{"kind", k}, {"outcome", "ok"}})
-        .add(double(f.requests_retried.load()), {{"kind", k}, {"outcome", "retried"}})
-        .add(double(f.requests_failed.load()), {{"kind", k}, {"outcome", "failed"}});
-  }
-  b.family("mmscore_backfills_total", "Backfills (one per gap or reconnect, paged) by kind and event",
-           MetricType::Counter);
-  for (BackfillKind kind : {BackfillKind::trades, BackfillKind::fills}) {
-    const BackfillStats& f = c.backfill_of(kind);
-    const char* k = backfill_kind_name(kind);
-    b.add(double(f.backfills_started.load()), {{"kind", k}, {"event", "started"}})
-        .add(double(f.backfills_done.load()), {{"kind", k}, {"event", "done"}})
-        .add(double(f.backfills_failed.load()), {{"kind", k}, {"event", "failed"}})
-        .add(double(f.backfills_merged.load()), {{"kind", k}, {"event", "merged"}});
-  }
+  backfill_families(b, c);
   b.counter("mmscore_feed_backpressure_waits_total", "Times the ring was full and a connection paused",
             double(c.backpressure_waits.load()));
   b.counter("mmscore_feed_dropped_at_stop_total", "Messages still refused when the client stopped",

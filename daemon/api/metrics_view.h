@@ -30,7 +30,7 @@ struct MetricsInput {
   uint64_t history_points = 0;
   // The daemon's restore: mmscore_restore_in_progress, and the progress while it runs.
   // None: not shown (no restore in this process).
-  std::optional<RestoreFigures> restore;
+  std::optional<RestoreFigures> restore{};
 };
 
 std::vector<prometheus::MetricFamily> metric_families(const MetricsInput& in);

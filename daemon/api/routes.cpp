@@ -25,6 +25,14 @@ bool matches(const RouteSpec& spec, std::string_view path, std::string_view& seg
       segment = rest;
       return true;
     }
+    case PathMatch::segment_suffix: {
+      if (!path.starts_with(spec.path) || !path.ends_with(spec.suffix)) return false;
+      if (path.size() <= spec.path.size() + spec.suffix.size()) return false;
+      const std::string_view rest = path.substr(spec.path.size(), path.size() - spec.path.size() - spec.suffix.size());
+      if (rest.find('/') != std::string_view::npos) return false;
+      segment = rest;
+      return true;
+    }
     case PathMatch::none: break;
   }
   return false;
@@ -117,6 +125,7 @@ bool method_allowed(Methods methods, std::string_view method) {
     case Methods::get_head: return method == "GET" || method == "HEAD";
     case Methods::get: return method == "GET";
     case Methods::post: return method == "POST";
+    case Methods::get_head_post: return method == "GET" || method == "HEAD" || method == "POST";
     case Methods::any: return true;
   }
   return false;
@@ -127,6 +136,7 @@ const char* allow_header(Methods methods) {
     case Methods::get_head: return "GET, HEAD";
     case Methods::get: return "GET";
     case Methods::post: return "POST";
+    case Methods::get_head_post:
     case Methods::any: break;
   }
   return "GET, HEAD, POST";

@@ -20,9 +20,11 @@ enum class Route : uint8_t {
   report,
   mms,
   mm,         // /v1/mms/<mm_id>
+  whatif,     // /v1/mms/<mm_id>/whatif
   markets,
   market,     // /v1/markets/<symbol>
   snapshots,
+  snapshot_file,  // /v1/snapshots/<file name>
   stream,
   history,
   metrics,
@@ -35,6 +37,7 @@ inline constexpr size_t kRouteCount = size_t(Route::invalid) + 1;
 enum class PathMatch : uint8_t {
   exact,        // the path is `path`
   one_segment,  // `path` then one non-empty segment without '/' ("/v1/mms/alpha")
+  segment_suffix,  // the same, then `suffix` ("/v1/mms/alpha/whatif")
   none,         // not matched by path (static_file, unknown, invalid)
 };
 
@@ -42,6 +45,7 @@ enum class Methods : uint8_t {
   get_head,  // GET and HEAD
   get,       // GET only (the WebSocket upgrade)
   post,
+  get_head_post,
   any,       // not checked (unknown, invalid)
 };
 
@@ -60,6 +64,7 @@ struct RouteSpec {
   Access access;
   std::string_view label;    // mmscore_api_requests_total{endpoint=...}
   bool query_token = false;  // ?token= accepted (browsers cannot set headers on a WebSocket)
+  std::string_view suffix = {};  // PathMatch::segment_suffix
 };
 
 // Indexed by Route.
@@ -69,9 +74,12 @@ inline constexpr std::array<RouteSpec, kRouteCount> kRoutes = {{
     {Route::report, PathMatch::exact, "/v1/report", Methods::get_head, Access::staff, "report"},
     {Route::mms, PathMatch::exact, "/v1/mms", Methods::get_head, Access::any, "mms"},
     {Route::mm, PathMatch::one_segment, "/v1/mms/", Methods::get_head, Access::any, "mm"},
+    {Route::whatif, PathMatch::segment_suffix, "/v1/mms/", Methods::post, Access::any, "whatif", false, "/whatif"},
     {Route::markets, PathMatch::exact, "/v1/markets", Methods::get_head, Access::any, "markets"},
     {Route::market, PathMatch::one_segment, "/v1/markets/", Methods::get_head, Access::any, "market"},
-    {Route::snapshots, PathMatch::exact, "/v1/snapshots", Methods::post, Access::ops, "snapshots"},
+    // GET lists (ops, risk), POST takes one (ops only: checked by the handler).
+    {Route::snapshots, PathMatch::exact, "/v1/snapshots", Methods::get_head_post, Access::staff, "snapshots"},
+    {Route::snapshot_file, PathMatch::one_segment, "/v1/snapshots/", Methods::get_head, Access::staff, "snapshot_file"},
     {Route::stream, PathMatch::exact, "/v1/stream", Methods::get, Access::any, "stream", true},
     {Route::history, PathMatch::exact, "/v1/history", Methods::get_head, Access::any, "history"},
     {Route::metrics, PathMatch::exact, "/metrics", Methods::get_head, Access::staff, "metrics"},

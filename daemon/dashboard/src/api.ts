@@ -38,33 +38,56 @@ function describe(f: Failure): string {
 // dashboard also works behind a reverse proxy that serves the daemon under a prefix.
 const apiUrl = (path: string): URL => new URL(path.replace(/^\//, ""), document.baseURI);
 
-export async function request<T>(token: string, path: string, method = "GET"): Promise<T> {
+// A request with the token; `body` (JSON) for POSTs that take one. Throws ApiError.
+async function send(token: string, path: string, method: string, body?: unknown): Promise<Response> {
+  const headers: Record<string, string> = { Authorization: `Bearer ${token}` };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
   let response: Response;
   try {
     response = await fetch(apiUrl(path), {
-      method,
-      headers: { Authorization: `Bearer ${token}` },
-      cache: "no-store",
+      method, headers, cache: "no-store", body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (e) {
     throw new ApiError({ kind: "down", message: String((e as Error).message ?? e) });
   }
+  if (!response.ok) throw await failure(response);
+  return response;
+}
+
+async function failure(response: Response): Promise<ApiError> {
   let body: unknown = null;
   try {
     body = await response.json();
   } catch {
     // A proxy's HTML error page, or an empty body: the status says enough.
   }
-  if (response.ok) return body as T;
   const message = (body as { error?: string } | null)?.error ?? response.statusText;
   switch (response.status) {
-    case 401: throw new ApiError({ kind: "unauthorized" });
-    case 403: throw new ApiError({ kind: "forbidden" });
-    case 404: throw new ApiError({ kind: "not_found" });
-    case 503: throw new ApiError({ kind: "unavailable", message });
-    case 502: case 504: throw new ApiError({ kind: "down", message });
-    default: throw new ApiError({ kind: "error", status: response.status, message });
+    case 401: return new ApiError({ kind: "unauthorized" });
+    case 403: return new ApiError({ kind: "forbidden" });
+    case 404: return new ApiError({ kind: "not_found" });
+    case 503: return new ApiError({ kind: "unavailable", message });
+    case 502: case 504: return new ApiError({ kind: "down", message });
+    default: return new ApiError({ kind: "error", status: response.status, message });
   }
+}
+
+export async function request<T>(token: string, path: string, method = "GET", body?: unknown): Promise<T> {
+  const response = await send(token, path, method, body);
+  try {
+    return (await response.json()) as T;
+  } catch {
+    return null as T; // an empty 2xx body
+  }
+}
+
+// A file the API serves as an attachment: its bytes and the name its
+// Content-Disposition suggests (`fallbackName` without one).
+export async function requestFile(token: string, path: string, fallbackName: string): Promise<{ blob: Blob; name: string }> {
+  const response = await send(token, path, "GET");
+  const disposition = response.headers.get("Content-Disposition") ?? "";
+  const name = /filename="([^"]+)"/.exec(disposition)?.[1] ?? fallbackName;
+  return { blob: await response.blob(), name };
 }
 
 export type StreamState =

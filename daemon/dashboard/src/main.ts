@@ -3,7 +3,7 @@
 // /v1/stream. A rejected token brings the token form back with a message; an
 // unreachable daemon is retried with backoff while the last data stays on screen.
 import "./style.css";
-import { ApiError, Stream, forgetToken, request, saveToken, savedToken, type StreamState } from "./api";
+import { ApiError, Stream, forgetToken, request, requestFile, saveToken, savedToken, type StreamState } from "./api";
 import { badge, el, fill, time } from "./dom";
 import type { History, Update } from "./types";
 import type { Api, View } from "./view";
@@ -62,8 +62,10 @@ class Session {
 
   constructor(private readonly token: string) {
     this.api = {
-      get: (path) => this.call(path, "GET"),
-      post: (path) => this.call(path, "POST"),
+      get: (path) => this.call(() => request(this.token, path, "GET")),
+      post: (path, body) => this.call(() => request(this.token, path, "POST", body)),
+      download: (path, fallbackName) =>
+        this.call(() => requestFile(this.token, path, fallbackName)).then(({ blob, name }) => saveFile(blob, name)),
     };
   }
 
@@ -95,9 +97,9 @@ class Session {
   }
 
   // Requests with the token. A 401 at any time means the token was removed: sign out.
-  private async call<T>(path: string, method: string): Promise<T> {
+  private async call<T>(send: () => Promise<T>): Promise<T> {
     try {
-      return await request<T>(this.token, path, method);
+      return await send();
     } catch (e) {
       if (e instanceof ApiError && e.failure.kind === "unauthorized" && !this.stopped) {
         forgetToken();
@@ -134,8 +136,8 @@ class Session {
   // ops on the whole program (with the snapshot button, which only ops may use).
   private buildShell(who: Who): void {
     this.views = who.kind === "mm" ? [new MmView(this.api, who.mmId), new MarketsView()]
-      : who.kind === "risk" ? [new MarketsView(), new ProgramView(this.api, false)]
-      : [new ProgramView(this.api, true), new MarketsView()];
+      : who.kind === "risk" ? [new MarketsView(this.api), new ProgramView(this.api, false)]
+      : [new ProgramView(this.api, true), new MarketsView(this.api)];
     const tabs = el("nav", { class: "tabs" },
       ...this.views.map((v) => el("a", { href: `#${v.id}`, "data-tab": v.id }, v.title)));
     const forget = el("button", { type: "button", class: "forget", onclick: () => {
@@ -206,6 +208,17 @@ class Session {
     this.banner.dataset.tone = text ? tone : "";
     fill(this.banner, text);
   }
+}
+
+// The page cannot hand the browser an authenticated URL, so the fetched bytes are saved
+// through an object URL (a download, not a navigation: the CSP does not stand in the way).
+function saveFile(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = el("a", { href: url, download: name, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
 const token = savedToken();

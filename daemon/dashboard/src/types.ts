@@ -73,6 +73,22 @@ export interface Standing {
   fee_tiers: FeeTiers;
 }
 
+// POST /v1/mms/<id>/whatif: the plan, per market symbol, for the rest of the month.
+export interface MarketPlan {
+  extra_maker_volume_usd?: number;
+  size_per_side_usd?: number; // with spread_bps, or neither
+  spread_bps?: number;
+  active_share?: number; // 0..1, needs size_per_side_usd and spread_bps
+}
+
+// Its answer: the standing at the month end under that plan.
+export interface WhatIf {
+  mm_id: string;
+  snapshots_remaining: number;
+  planned_markets: number;
+  standing: Standing;
+}
+
 export interface MarketMmRow {
   mm_id: string;
   maker_volume_usd: number;

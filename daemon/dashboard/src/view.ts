@@ -6,7 +6,9 @@ import type { Update } from "./types";
 // handles that); other failures are thrown for the view to show.
 export interface Api {
   get<T>(path: string): Promise<T>;
-  post<T>(path: string): Promise<T>;
+  post<T>(path: string, body?: unknown): Promise<T>;
+  // A file download (a CSV export): fetched with the token, then saved by the browser.
+  download(path: string, fallbackName: string): Promise<void>;
 }
 
 export interface View {

@@ -100,6 +100,7 @@ std::unique_ptr<PublishedState> make_state(const Program& p, TimeUs published_at
   s->started = true;
   s->engine_clock = *parse_rfc3339("2026-04-15T12:00:00.5Z");
   s->report = score_month(p, make_month(p), false);
+  s->month = std::make_shared<const MonthState>(make_month(p));
   s->markets.resize(p.markets.size());
   // SOL: bid 100.00, ask 100.10 -> mid 100.05, spread 0.1 / 100.05 = 9.995 bps; 250,000 / 180,000 USD in band.
   MarketView& sol = s->markets[kSol];
@@ -174,6 +175,14 @@ Server::Server(api::ApiOptions options, bool publish_now) {
   sources.write_snapshot = [this]() -> Result<std::string> {
     if (!snapshot_error.empty()) return make_error(snapshot_error);
     return snapshot_path;
+  };
+  sources.list_snapshots = [] {
+    return std::vector<std::pair<std::string, uint64_t>>{{"snapshot-20260415T120000.000000Z.json", 12},
+                                                         {"snapshot-20260415T120000.000000Z.csv", 9}};
+  };
+  sources.read_snapshot = [](std::string_view name) -> Result<std::string> {
+    if (name == "snapshot-20260415T120000.000000Z.csv") return std::string("a,b\n1,2\n");
+    return make_error("no such snapshot file");
   };
   server = std::make_unique<api::ApiServer>(options, sources);
   REQUIRE(server->start());

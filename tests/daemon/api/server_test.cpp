@@ -167,9 +167,12 @@ TEST_CASE("errors: unknown path, wrong method, malformed and oversized requests"
   const HttpResult wrong = http_request(s.port(), "DELETE", "/v1/report", kOpsToken);
   CHECK(wrong.status == 405);
   CHECK(wrong.header("allow") == "GET, HEAD");
-  const HttpResult get_snapshots = http_get(s.port(), "/v1/snapshots", kOpsToken);
-  CHECK(get_snapshots.status == 405);
-  CHECK(get_snapshots.header("allow") == "POST");
+  const HttpResult put_snapshots = http_request(s.port(), "PUT", "/v1/snapshots", kOpsToken);
+  CHECK(put_snapshots.status == 405);
+  CHECK(put_snapshots.header("allow") == "GET, HEAD, POST");
+  const HttpResult get_whatif = http_get(s.port(), "/v1/mms/alpha/whatif", kOpsToken);
+  CHECK(get_whatif.status == 405);
+  CHECK(get_whatif.header("allow") == "POST");
   CHECK(http_request(s.port(), "POST", "/", "").header("allow") == "GET, HEAD");
   const HttpResult plain_stream = http_get(s.port(), "/v1/stream", kOpsToken);  // no Upgrade
   CHECK(plain_stream.status == 426);

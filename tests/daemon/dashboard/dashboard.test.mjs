@@ -341,6 +341,117 @@ try {
     await page.context().close();
   });
 
+  // The CSV header the API serves, for comparing what the page downloads.
+  const csvHeader = async (pathname, bearer) => {
+    const r = await api(pathname, bearer);
+    if (r.status !== 200) throw new Error(`GET ${pathname} answered ${r.status}: ${r.body}`);
+    return r.body.split("\n")[0];
+  };
+
+  // Clicks a download button; returns the saved file's text, its suggested name, and the
+  // response and request the page made for it.
+  async function download(page, selector, urlPart) {
+    const [file, response] = await Promise.all([
+      page.waitForEvent("download"),
+      page.waitForResponse((r) => r.url().includes(urlPart)),
+      page.click(selector),
+    ]);
+    const saved = await file.path();
+    if (!saved) throw new Error(`the download from ${urlPart} failed: ${await file.failure()}`);
+    return { text: readFileSync(saved, "utf8"), name: file.suggestedFilename(), response, request: response.request() };
+  }
+
+  await check("ops: the report downloads as CSV from the program and markets views", async () => {
+    const header = await csvHeader("/v1/report?format=csv", tokens.ops);
+    if (!header.startsWith("mm_id,")) throw new Error(`unexpected report CSV header from the API: ${header}`);
+    const page = await newPage();
+    await enterToken(page, tokens.ops);
+    await page.waitForSelector("[data-view=program] tr[data-mm=alpha]");
+    const got = await download(page, "[data-view=program] button.download", "/v1/report?format=csv");
+    if (got.response.status() !== 200 || !/^text\/csv/.test(got.response.headers()["content-type"] ?? ""))
+      throw new Error(`report download answered ${got.response.status()} ${got.response.headers()["content-type"]}`);
+    if (got.request.headers()["authorization"] !== `Bearer ${tokens.ops}`) throw new Error("the download did not send the token");
+    if (got.text.split("\n")[0] !== header) throw new Error(`the saved file starts with ${got.text.slice(0, 200)}`);
+    for (const id of ALL_MMS) if (!got.text.includes(`\n${id},`)) throw new Error(`no row of ${id} in the report CSV`);
+    if (!/^report-\d{4}-\d{2}\.csv$/.test(got.name)) throw new Error(`unexpected file name ${got.name}`);
+    await page.click("[data-tab=markets]");
+    await page.waitForSelector("[data-view=markets]:not([hidden]) tr[data-mm=alpha]");
+    const again = await download(page, "[data-view=markets] button.download", "/v1/report?format=csv");
+    if (again.text.split("\n")[0] !== header) throw new Error(`the markets view's file starts with ${again.text.slice(0, 200)}`);
+    if (page.errors.length) throw new Error(`page errors: ${page.errors.join("; ")}`);
+    await page.context().close();
+  });
+
+  await check("mm:alpha: standing CSV download and the what-if panel", async () => {
+    const header = await csvHeader("/v1/mms/alpha?format=csv", tokens.alpha);
+    const page = await newPage();
+    const posts = [];
+    page.on("request", (r) => r.method() === "POST" && posts.push([r.url(), r.postData()]));
+    await enterToken(page, tokens.alpha);
+    await page.waitForSelector("[data-view=standing] [data-standing=alpha] tr[data-market=BTC_USDC_PERP]");
+    if (await page.$("[data-view=markets] button.download")) throw new Error("an MM is offered the report download");
+
+    const got = await download(page, "[data-view=standing] button.download", "/v1/mms/alpha?format=csv");
+    if (got.text.split("\n")[0] !== header || !header.startsWith("mm_id,"))
+      throw new Error(`the standing file starts with ${got.text.slice(0, 200)} (API header: ${header})`);
+    const rows = got.text.trim().split("\n").slice(1);
+    if (rows.length !== 9 || rows.some((r) => !r.startsWith("alpha,")))
+      throw new Error(`expected alpha's 9 market rows, got ${rows.length}: ${got.text.slice(0, 300)}`);
+    if (!/^standing-\d{4}-\d{2}-alpha\.csv$/.test(got.name)) throw new Error(`unexpected file name ${got.name}`);
+
+    // The panel: one row per market, current rewards filled in from the standing.
+    const panel = "[data-view=standing] [data-whatif]";
+    await waitFor("the what-if panel's 9 market rows with current rewards", 20_000, async () =>
+      (await page.$$eval(`${panel} tbody tr[data-market]`, (rs) => rs.filter((r) => /\$/.test(r.innerText)).length)) === 9);
+    const usdText = (v) => new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" }).format(v);
+    const project = async () => {
+      const [response] = await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith("/v1/mms/alpha/whatif")),
+        page.click(`${panel} button.project`),
+      ]);
+      await page.waitForFunction((p) => !document.querySelector(`${p} button.project`).disabled, panel);
+      return response;
+    };
+
+    // An empty plan: the plain projection, its total shown as the API answered it.
+    const plain = await project();
+    const answer = await plain.json();
+    if (plain.status() !== 200 || answer.mm_id !== "alpha" || answer.planned_markets !== 0)
+      throw new Error(`empty plan answered ${plain.status()}: ${JSON.stringify(answer).slice(0, 300)}`);
+    if (posts.at(-1)[1] !== "{}") throw new Error(`the empty plan sent ${posts.at(-1)[1]}`);
+    const total = await textOf(page, `${panel} [data-projected-total]`);
+    if (total !== usdText(answer.standing.total_reward_usd))
+      throw new Error(`projected total shows "${total}", the API answered ${answer.standing.total_reward_usd}`);
+    const btc = answer.standing.markets.find((m) => m.symbol === "BTC_USDC_PERP");
+    const btcCell = await textOf(page, `${panel} tr[data-market=BTC_USDC_PERP] td:last-child`);
+    if (!btcCell.startsWith(usdText(btc.reward_usd)) || !btcCell.includes(btc.eligible ? "eligible" : "not eligible"))
+      throw new Error(`BTC_USDC_PERP projected cell "${btcCell}", API: ${JSON.stringify(btc).slice(0, 200)}`);
+
+    // Spread without size: the API's 400 message, as it says it; no projected total left.
+    await page.fill(`${panel} tr[data-market=BTC_USDC_PERP] input[data-field=spread_bps]`, "5");
+    const bad = await project();
+    if (bad.status() !== 400) throw new Error(`spread without size answered ${bad.status()}`);
+    if (posts.at(-1)[1] !== JSON.stringify({ markets: { BTC_USDC_PERP: { spread_bps: 5 } } }))
+      throw new Error(`the plan sent ${posts.at(-1)[1]}`);
+    const error = await textOf(page, `${panel} .whatif-error`);
+    if (error !== "markets.BTC_USDC_PERP: size_per_side_usd and spread_bps go together")
+      throw new Error(`error shown: "${error}"`);
+    if ((await textOf(page, `${panel} [data-projected-total]`)) !== "–") throw new Error("a stale projected total is shown");
+
+    // Adding the size makes it a valid one-market plan.
+    await page.fill(`${panel} tr[data-market=BTC_USDC_PERP] input[data-field=size_per_side_usd]`, "50000");
+    const good = await project();
+    if (good.status() !== 200 || (await good.json()).planned_markets !== 1) throw new Error(`the plan answered ${good.status()}`);
+    if (posts.at(-1)[1] !== JSON.stringify({ markets: { BTC_USDC_PERP: { size_per_side_usd: 50000, spread_bps: 5 } } }))
+      throw new Error(`the plan sent ${posts.at(-1)[1]}`);
+    if (!/1 market planned/.test(await textOf(page, `${panel} .whatif-result`))) throw new Error("no projection summary");
+    if (await page.$(`${panel} .whatif-error`)) throw new Error("the error is still shown");
+    await screenshot(page, "alpha-whatif");
+    if (posts.some(([url]) => !/\/v1\/mms\/alpha\/whatif$/.test(url))) throw new Error(`unexpected POSTs: ${posts}`);
+    if (page.errors.length) throw new Error(`page errors: ${page.errors.join("; ")}`);
+    await page.context().close();
+  });
+
   await check("mm:bravo: the page finds the token's own MM (bravo, not alpha)", async () => {
     const page = await newPage();
     await enterToken(page, tokens.bravo);

@@ -4,7 +4,8 @@
 import { ChartGroup, MARKET_CHARTS, MM_CHARTS } from "../charts";
 import { badge, bps, el, fill, num, pct, plain, table, td, usd, yesNo } from "../dom";
 import type { Market, Update } from "../types";
-import type { View } from "../view";
+import type { Api, View } from "../view";
+import { downloadButton } from "./download";
 
 export class MarketsView implements View {
   readonly id = "markets";
@@ -13,9 +14,13 @@ export class MarketsView implements View {
   readonly charts = new ChartGroup([...MARKET_CHARTS, ...MM_CHARTS]);
   private readonly body = el("div", {}, el("p", { class: "empty" }, "Waiting for the first update…"));
 
-  constructor() {
+  // `reportApi` for the roles that may read the report (ops, risk): its CSV download.
+  constructor(reportApi: Api | null = null) {
     this.root = el("div", { class: "view", "data-view": this.id },
-      el("h2", {}, "Markets liquidity"), this.body, el("h3", {}, "Over time"), this.charts.root);
+      el("h2", {}, "Markets liquidity"),
+      reportApi ? el("div", { class: "actions" },
+        downloadButton(reportApi, "Download report (CSV)", "/v1/report?format=csv", "report.csv")) : null,
+      this.body, el("h3", {}, "Over time"), this.charts.root);
   }
 
   update(update: Update): void {

@@ -5,7 +5,9 @@ import { ChartGroup, MM_CHARTS } from "../charts";
 import { el, fill } from "../dom";
 import type { Standing, Update } from "../types";
 import { Throttle, type Api, type View } from "../view";
+import { downloadButton } from "./download";
 import { standingSection } from "./standing";
+import { WhatIfPanel } from "./whatif";
 
 export class MmView implements View {
   readonly id = "standing";
@@ -16,10 +18,17 @@ export class MmView implements View {
   // The stream carries only the compact standing; the full one (eligibility, missing
   // amounts) is fetched again every few seconds while updates arrive.
   private readonly refresh = new Throttle(3000, () => this.load());
+  // Outside `body`, which each refresh replaces: a typed plan stays put.
+  private readonly whatIf: WhatIfPanel;
 
   constructor(private readonly api: Api, private readonly mmId: string) {
+    this.whatIf = new WhatIfPanel(api, mmId);
+    const path = `/v1/mms/${encodeURIComponent(mmId)}`;
     this.root = el("div", { class: "view", "data-view": this.id },
-      el("h2", {}, `My standing: ${mmId}`), this.body, el("h3", {}, "Over time"), this.charts.root);
+      el("h2", {}, `My standing: ${mmId}`),
+      el("div", { class: "actions" },
+        downloadButton(api, "Download my standing (CSV)", `${path}?format=csv`, `standing-${mmId}.csv`)),
+      this.body, this.whatIf.root, el("h3", {}, "Over time"), this.charts.root);
   }
 
   update(update: Update): void {
@@ -35,6 +44,7 @@ export class MmView implements View {
     try {
       const standing = await this.api.get<Standing>(`/v1/mms/${encodeURIComponent(this.mmId)}`);
       fill(this.body, standingSection(standing));
+      this.whatIf.setCurrent(standing);
     } catch (e) {
       // Keep the last standing on screen; say why it is not fresh.
       const message = e instanceof ApiError ? e.message : String(e);

@@ -1,11 +1,13 @@
 // "Whole program" (the ops view): every MM's standing, the pool and what is unallocated,
-// feed health, and for ops a button that writes a report snapshot (POST /v1/snapshots).
+// feed health, the report as CSV, and for ops a button that writes a report snapshot
+// (POST /v1/snapshots).
 // Only shown for tokens that may read /v1/report (ops and risk).
 import { ApiError } from "../api";
 import { ChartGroup, MM_CHARTS } from "../charts";
 import { badge, bps, el, fill, num, pct, plain, table, td, time, usd, yesNo } from "../dom";
 import type { FeeTier, Health, MmSummary, Report, Standing, Update } from "../types";
 import { Throttle, type Api, type View } from "../view";
+import { downloadButton } from "./download";
 import { standingSection } from "./standing";
 
 export class ProgramView implements View {
@@ -33,7 +35,9 @@ export class ProgramView implements View {
     this.root = el("div", { class: "view", "data-view": this.id },
       el("h2", {}, "Whole program"),
       this.summary,
-      snapshot ? el("div", { class: "actions" }, snapshot, this.snapshotResult) : null,
+      el("div", { class: "actions" },
+        downloadButton(api, "Download report (CSV)", "/v1/report?format=csv", "report.csv"),
+        snapshot, snapshot ? this.snapshotResult : null),
       el("h3", {}, "Feed health"), this.health,
       el("h3", {}, "Market makers"),
       el("p", { class: "muted" }, "Select a row for that MM's full standing."),

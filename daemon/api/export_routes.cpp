@@ -1,0 +1,79 @@
+// Route handlers of ApiCore for files and projections: the snapshot files (list, take,
+// download; issue 12) and what-if (issue 13: POST /v1/mms/<id>/whatif).
+#include <cmath>
+
+#include <spdlog/spdlog.h>
+
+#include "core/snapshot_schedule.h"
+#include "core/whatif.h"
+#include "daemon/api/api_core.h"
+#include "daemon/api/mm_view.h"
+#include "daemon/api/responses.h"
+#include "daemon/api/whatif_request.h"
+
+namespace mm::api {
+
+ApiResponse ApiCore::snapshots_response(const ApiRequest& req, const Role& role) {
+  if (req.method == "POST") {
+    if (role.kind != Role::Kind::ops) return forbidden();  // taking one is for ops; listing for ops and risk
+    if (!sources_.write_snapshot) return unavailable("snapshots are not available in this process");
+    const Result<std::string> path = sources_.write_snapshot();
+    if (!path) {
+      spdlog::warn("api: snapshot not written: {}", path.message());
+      return error_response(500, path.message().empty() ? "the report could not be written" : path.message());
+    }
+    JsonWriter w(false);
+    w.begin_object().key("path").value(*path).end_object();
+    return json_response(201, w.take());
+  }
+  if (!sources_.list_snapshots) return unavailable("snapshots are not available in this process");
+  JsonWriter w(false);
+  w.begin_object().key("snapshots").begin_array();
+  for (const auto& [name, bytes] : sources_.list_snapshots()) {
+    w.begin_object();
+    w.key("name").value(name);
+    w.key("bytes").value(int64_t(bytes));
+    w.key("url").value("/v1/snapshots/" + name);
+    w.end_object();
+  }
+  w.end_array().end_object();
+  return json_response(200, w.take());
+}
+
+ApiResponse ApiCore::snapshot_file_response(std::string_view name) {
+  if (!sources_.read_snapshot) return unavailable("snapshots are not available in this process");
+  Result<std::string> content = sources_.read_snapshot(name);
+  if (!content) return error_response(404, content.message());
+  const bool csv = name.ends_with(".csv");
+  return file_response(std::move(*content), csv ? "text/csv" : "application/json", name);
+}
+
+// The MM's standing at the month end under the plan: the same shape as /v1/mms/<id>,
+// scored by the same code from a projection of the published accumulators (this thread,
+// never the engine's).
+ApiResponse ApiCore::whatif_response(std::string_view mm_id, std::string_view body) {
+  const std::optional<uint32_t> mm = program().mm_index(mm_id);
+  if (!mm) return error_response(404, "unknown mm id");
+  Result<WhatIfPlan> plan = parse_whatif_request(program(), uint16_t(*mm), body);
+  if (!plan) return error_response(400, plan.message());
+  return with_state([&](const PublishedState& s) {
+    if (!s.started || !s.month) return unavailable("no record processed yet: nothing to project");
+    const Program& p = program();
+    const SnapshotSchedule schedule(s.month->month, p.snapshot_interval, p.snapshot_jitter, p.snapshot_seed);
+    auto projected = project_month(p, *s.month, s.engine_clock, schedule.count(), *plan);
+    if (!projected) return error_response(400, projected.message());
+    PublishedState at_end = s;
+    at_end.report = score_month(p, projected->month, false);
+    const ViewContext ctx = context(at_end, now());
+    JsonWriter w(false);
+    w.begin_object();
+    w.key("mm_id").value(mm_id);
+    w.key("snapshots_remaining").value(int64_t(projected->snapshots_remaining));
+    w.key("planned_markets").value(int64_t(plan->markets.size()));
+    w.key("standing").raw(mm_standing_json(ctx, *mm));
+    w.end_object();
+    return json_response(200, w.take());
+  });
+}
+
+}  // namespace mm::api
