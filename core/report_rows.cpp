@@ -51,6 +51,7 @@ constexpr Field<MarketRow, MF> kMarketFields[] = {
     {MF::late_trades, "late_trades", [](const MarketRow& r) -> FieldValue { return r.result.late_trades; }},
     {MF::late_fills, "late_fills", [](const MarketRow& r) -> FieldValue { return r.result.late_fills; }},
     {MF::late_volume_usd, "late_volume_usd", [](const MarketRow& r) -> FieldValue { return UsdValue{r.result.late_volume_usd}; }},
+    {MF::reward_hhi, "reward_hhi", [](const MarketRow& r) -> FieldValue { return FixedValue{r.result.reward_hhi, 9}; }},
 };
 static_assert(in_enum_order(kMarketFields));
 

@@ -46,7 +46,7 @@ struct MarketRow {  // report "markets" entry
 enum class MarketField {
   symbol, category, reward_tier, active_days, pair_pool_usd, maker_volume_usd, program_maker_volume_usd,
   snapshots_observed, snapshots_unobserved, unallocated_usd, trades_missing, late_trades, late_fills,
-  late_volume_usd,
+  late_volume_usd, reward_hhi,
 };
 
 struct MmRow {  // report "mms" entry (fee_tiers and markets are written by write_fee_tiers / rows)

@@ -228,6 +228,20 @@ void fee_tiers(const Program& p, const MonthState& s, MmResult& mm) {
   }
 }
 
+// Per market, reward_hhi = sum over MMs of (reward / market's rewards)^2, from the whole
+// cents paid: sum r^2 / (sum r)^2, exact integers up to the one division.
+void concentration(Report& r) {
+  for (MarketResult& mk : r.markets) {
+    u128 sum = 0, squares = 0;
+    for (const MmResult& mm : r.mms) {
+      const u128 c = u128(uint64_t(std::max<Cents>(0, mm.markets[mk.market].reward)));
+      sum += c;
+      squares += c * c;
+    }
+    mk.reward_hhi = sum == 0 ? 0 : to_double(squares) / (to_double(sum) * to_double(sum));
+  }
+}
+
 }  // namespace
 
 Report score_month(const Program& p, const MonthState& s, bool final) {
@@ -314,6 +328,7 @@ Report score_month(const Program& p, const MonthState& s, bool final) {
     fee_tiers(p, s, mm);
   }
   r.unallocated = r.pool - paid;
+  concentration(r);
   return r;
 }
 

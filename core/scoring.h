@@ -31,6 +31,7 @@ struct MarketResult {
   uint64_t trade_id_jumps = 0;  // anomalies: ids far ahead of the market's (not missing trades)
   uint64_t late_trades = 0, late_fills = 0;
   u128 late_volume_usd = 0;  // 1e-15 USD
+  double reward_hhi = 0;     // SCORING.md section 16: sum of squared reward shares (0: nothing paid)
 };
 
 struct MmMarketResult {

@@ -75,6 +75,10 @@ TEST_CASE("scores: volume, liquidity, blended and reward on one market", "[scori
     CHECK(r.mms[a].meets_min_allocation);
     CHECK(r.mms[c].meets_min_allocation);
     CHECK(r.mms[a].total_reward == 3'982'222);
+    // Concentration (section 16): shares 0.5688889, 0.2844444, 0.1466667 of the 70,000:
+    // (3,982,222^2 + 1,991,111^2 + 1,026,667^2) / 7,000,000^2 = 0.4260543; nothing paid: 0.
+    CHECK(r.markets[m].reward_hhi == near(0.426054289806).epsilon(1e-9));
+    CHECK(r.markets[z].reward_hhi == 0);
     // Only the filler's 230,000 USD is unallocated.
     CHECK(r.markets[z].unallocated == 23'000'000);
     CHECK(r.unallocated == 23'000'000);

@@ -2,7 +2,7 @@
 // rest of the month; POST /v1/mms/<id>/whatif answers the standing at the month end
 // under that plan, shown next to the current one. One table: inputs, current, projected.
 import { ApiError } from "../api";
-import { badge, el, fill, num, td, usd } from "../dom";
+import { badge, el, fill, num, plain, td, usd } from "../dom";
 import type { MarketPlan, Standing, StandingMarket, WhatIf } from "../types";
 import type { Api } from "../view";
 
@@ -96,7 +96,7 @@ export class WhatIfPanel {
     fill(this.projectedTotal, usd(w.standing.total_reward_usd));
     for (const m of w.standing.markets) fill(this.row(m.symbol).projected, ...rewardCell(m));
     this.result.className = "whatif-result";
-    fill(this.result, `Projected to the month end: ${w.snapshots_remaining} snapshots to go, `
+    fill(this.result, `Projected to the month end: ${plain(w.snapshots_remaining)} snapshots to go, `
       + `${w.planned_markets} market${w.planned_markets === 1 ? "" : "s"} planned; minimum allocation `,
       w.standing.meets_min_allocation ? badge("met", "ok") : badge("not met", "bad"), ".");
   }
