@@ -52,15 +52,32 @@ void write_view_fee_tiers(JsonWriter& w, const Program& p, const MmResult& r, bo
   write_fee_tiers(w, r, [&](JsonWriter& out, const FeeTierStanding& f) { write_fee_tier(out, p, f, compact); });
 }
 
+// The first thing to fix in one market, or nullptr when it is eligible. Without an active
+// snapshot (one-sided, or nothing within the band) the average size is over nothing, so
+// that comes before the size rule; the monthly minimum is the MM's, said once per MM.
+const char* missing_cause(const MmMarketResult& e) {
+  if (e.eligible()) return nullptr;
+  if (e.snapshots_active == 0)
+    return e.snapshots_observed > 0 ? kCauseNoActiveSnapshot : kCauseNoObservedSnapshot;
+  for (const char* reason : {kReasonAvgSize, kReasonVolumeScore, kReasonMinAllocation})
+    if (has_reason(e, reason)) return reason;
+  return e.ineligible_reasons.empty() ? nullptr : e.ineligible_reasons.front();
+}
+
 // What is still missing to each per-market rule, under the names of the fields it is
-// missing from; 0 where the rule is met. Amounts are rounded up to the cent, so adding
-// them is enough.
+// missing from; 0 where the rule is met, and avg size 0 without an active snapshot (the
+// cause then is quoting both sides in the band, not size). Amounts are rounded up to the
+// cent, so adding them is enough.
 void write_missing(JsonWriter& w, const Program& p, const MmMarketResult& e, const MarketResult& market) {
   using F = MmMarketField;
   const double min_size = double(p.min_avg_size_usd) / kFraction;
   const double min_score = double(p.min_volume_score) / kFraction;
-  const bool size_short = has_reason(e, kReasonAvgSize), volume_short = has_reason(e, kReasonVolumeScore);
+  const bool size_short = has_reason(e, kReasonAvgSize) && e.snapshots_active > 0;
+  const bool volume_short = has_reason(e, kReasonVolumeScore);
   w.key("missing").begin_object();
+  w.key("cause");
+  if (const char* cause = missing_cause(e)) w.value(cause);
+  else w.null();
   w.key(field_name(F::avg_size_usd));
   write_usd_ceil(w, size_short ? std::max(min_size - e.avg_size_usd, 0.01) : 0.0);
   w.key(field_name(F::volume_score)).fixed(volume_short ? std::max(0.0, min_score - e.volume_score) : 0.0);

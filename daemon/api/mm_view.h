@@ -18,6 +18,10 @@ struct MmFigures {
 };
 MmFigures mm_figures(const Report& report, uint32_t mm);
 
+// `missing.cause` of a market with no active snapshot, besides the ineligible reasons.
+inline constexpr const char* kCauseNoActiveSnapshot = "no_active_snapshot";    // observed, never active
+inline constexpr const char* kCauseNoObservedSnapshot = "no_observed_snapshot";  // nothing observed
+
 // Program thresholds in display units.
 Cents min_allocation_cents(const Program& program);  // pool x min_allocation_share, rounded up
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "core/report_format.h"
+#include "core/scoring.h"
 #include "daemon/api/activity_tracker.h"
 #include "daemon/api/health_view.h"
 #include "daemon/api/history.h"
@@ -72,6 +73,7 @@ TEST_CASE("mm standing: figures and what is missing to each threshold, worked ou
   CHECK(sol["eligible"].b);
   CHECK(sol["ineligible_reasons"].size() == 0);
   CHECK(sol["reward_usd"].text == "25820.69");
+  CHECK(sol["missing"]["cause"].is_null());
   CHECK(sol["missing"]["avg_size_usd"].text == "0.00");
   CHECK(sol["missing"]["volume_score"].text == "0.000000000");
   CHECK(sol["missing"]["maker_volume_usd"].text == "0.00");
@@ -81,6 +83,7 @@ TEST_CASE("mm standing: figures and what is missing to each threshold, worked ou
   CHECK(strings(btc["ineligible_reasons"]) == std::vector<std::string>{"avg_size_below_min"});
   CHECK(btc["volume_score"].text == "0.020000000");
   CHECK(btc["uptime"].text == "0.500000000");
+  CHECK(btc["missing"]["cause"].str() == "avg_size_below_min");
   CHECK(btc["missing"]["avg_size_usd"].text == "1000.00");
   CHECK(btc["missing"]["volume_score"].text == "0.000000000");
   CHECK(btc["missing"]["maker_volume_usd"].text == "0.00");
@@ -90,7 +93,10 @@ TEST_CASE("mm standing: figures and what is missing to each threshold, worked ou
   const Json& eth = by_key(alpha["markets"], "symbol", "ETH_USDC");
   CHECK(strings(eth["ineligible_reasons"]) ==
         std::vector<std::string>{"avg_size_below_min", "volume_score_below_min"});
-  CHECK(eth["missing"]["avg_size_usd"].text == "2000.00");
+  // Observed 50 times, never active: that is the cause, not size (so no size is asked for).
+  CHECK(eth["snapshots_observed"].text == "50");
+  CHECK(eth["missing"]["cause"].str() == "no_active_snapshot");
+  CHECK(eth["missing"]["avg_size_usd"].text == "0.00");
   CHECK(eth["missing"]["volume_score"].text == "0.015000000");
   CHECK(eth["missing"]["maker_volume_usd"].text == "1522.85");
   CHECK(eth["program_maker_volume_usd"].text == "100000.00");
@@ -126,6 +132,43 @@ TEST_CASE("mm standing: figures and what is missing to each threshold, worked ou
   CHECK(strings(gamma_eth["ineligible_reasons"]) == std::vector<std::string>{"below_min_allocation"});
   CHECK(gamma_eth["blended_score"].text == "0.100000000");
   CHECK(gamma_eth["missing"]["maker_volume_usd"].text == "0.00");
+}
+
+TEST_CASE("mm standing: a one-sided market names its cause, the minimum allocation is said once") {
+  const Program p = make_program();
+  // gamma now trades 50,000 USD maker volume on BTC, where it is observed 200 times and never
+  // active: volume score 50,000 / 1,050,000 = 0.047619048 passes, yet the size rule fails.
+  MonthState month = make_month(p);
+  month.cell(kGamma, kBtc).maker_volume = 50'000 * u128(kNotionalScale);
+  month.markets[kBtc].maker_volume += 50'000 * u128(kNotionalScale);
+  auto s = make_state(p, kPublished);
+  s->report = score_month(p, month, false);
+  s->month = std::make_shared<const MonthState>(month);
+  ViewContext ctx{p, *s};
+  ctx.now = kPublished;
+
+  const Json gamma = parse_json(mm::api::mm_standing_json(ctx, kGamma));
+  const Json& btc = by_key(gamma["markets"], "symbol", "BTC_USDC_PERP");
+  CHECK(btc["snapshots_observed"].text == "200");
+  CHECK(btc["snapshots_active"].text == "0");
+  CHECK(btc["volume_score"].text == "0.047619048");
+  CHECK(btc["avg_size_usd"].text == "0.00");
+  CHECK(btc["missing"]["cause"].str() == "no_active_snapshot");
+  CHECK(btc["missing"]["avg_size_usd"].text == "0.00");  // no "more per side"
+  CHECK(btc["missing"]["maker_volume_usd"].text == "0.00");
+  // SOL: volume score 0.01 first; ETH: only the monthly minimum, whose shortfall is the
+  // MM's, once: still 1,000 (BTC pays nothing while ineligible).
+  CHECK(by_key(gamma["markets"], "symbol", "SOL_USDC")["missing"]["cause"].str() == "volume_score_below_min");
+  const Json& eth = by_key(gamma["markets"], "symbol", "ETH_USDC");
+  CHECK(eth["missing"]["cause"].str() == "below_min_allocation");
+  CHECK(gamma["reward_before_min_allocation_usd"].text == "2000.00");
+  CHECK(gamma["missing_to_min_allocation_usd"].text == "1000.00");
+  const std::string text = mm::api::mm_standing_json(ctx, kGamma);
+  size_t count = 0;
+  for (size_t at = text.find("missing_to_min_allocation_usd"); at != std::string::npos;
+       at = text.find("missing_to_min_allocation_usd", at + 1))
+    ++count;
+  CHECK(count == 1);
 }
 
 TEST_CASE("markets: book figures, aggregates, and per-MM rows scoped by role") {

@@ -452,6 +452,36 @@ try {
     await page.context().close();
   });
 
+  await check("ops: a one-sided MM (delta) is told it was never active, the minimum allocation once", async () => {
+    // The demo's delta quotes one side only: wait until the API has it observed, never active.
+    let standing = null;
+    const oneSided = (s) => s.markets.filter((m) => m.snapshots_observed > 0 && m.snapshots_active === 0);
+    await waitFor("a delta market observed and never active", 30_000, async () => {
+      const r = await api("/v1/mms/delta", tokens.ops);
+      standing = r.status === 200 ? JSON.parse(r.body) : null;
+      return standing != null && oneSided(standing).length > 0;
+    });
+    const page = await newPage();
+    await enterToken(page, tokens.ops);
+    await page.waitForSelector("[data-view=program] tr[data-mm=delta]");
+    await page.click("[data-view=program] tr[data-mm=delta]");
+    const section = "[data-view=program] [data-standing=delta]";
+    await page.waitForSelector(`${section} tr[data-market]`);
+    for (const m of oneSided(standing)) {
+      if (m.missing.cause !== "no_active_snapshot") throw new Error(`${m.symbol}: missing.cause is ${m.missing.cause}`);
+      const cells = await page.$$eval(`${section} tr[data-market="${m.symbol}"] td`, (tds) => tds.map((t) => t.innerText));
+      if (!/never active/.test(cells[2]) || /more per side/.test(cells[2]))
+        throw new Error(`${m.symbol} says "${cells[2]}", not that it was never active`);
+      if (cells[5] !== "–" || cells[7] !== "–") throw new Error(`${m.symbol}: avg size "${cells[5]}", avg spread "${cells[7]}"`);
+    }
+    const text = await textOf(page, section);
+    if (/under the minimum allocation/.test(text)) throw new Error("a market row repeats the minimum allocation shortfall");
+    const shortfalls = text.match(/\bshort\b/g)?.length ?? 0;
+    if (shortfalls > 1) throw new Error(`the minimum allocation shortfall is said ${shortfalls} times`);
+    if (page.errors.length) throw new Error(`page errors: ${page.errors.join("; ")}`);
+    await page.context().close();
+  });
+
   await check("mm:bravo: the page finds the token's own MM (bravo, not alpha)", async () => {
     const page = await newPage();
     await enterToken(page, tokens.bravo);

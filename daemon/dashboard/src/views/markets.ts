@@ -6,6 +6,7 @@ import { badge, bps, el, fill, num, pct, plain, table, td, usd, yesNo } from "..
 import type { Market, Update } from "../types";
 import type { Api, View } from "../view";
 import { downloadButton } from "./download";
+import { activeOnly } from "./standing";
 
 export class MarketsView implements View {
   readonly id = "markets";
@@ -70,8 +71,8 @@ function mmRows(m: Market): HTMLElement {
       td(r.mm_id),
       td(yesNo(r.active_now)),
       num(pct(r.uptime, 1)),
-      num(bps(r.avg_spread_bps)),
-      num(usd(r.avg_size_usd)),
+      num(activeOnly(r, bps(r.avg_spread_bps))),
+      num(activeOnly(r, usd(r.avg_size_usd))),
       num(usd(r.maker_volume_usd)),
       num(pct(r.volume_score, 3)),
       td(r.eligible ? badge("yes", "ok") : badge("no", "bad")),

@@ -25,9 +25,9 @@ export function standingSection(s: Standing): HTMLElement {
         td(missingText(m, s)),
         num(usd(m.maker_volume_usd)),
         num(pct(m.volume_score, 3)),
-        num(usd(m.avg_size_usd)),
+        num(activeOnly(m, usd(m.avg_size_usd))),
         num(pct(m.uptime, 1)),
-        num(bps(m.avg_spread_bps)),
+        num(activeOnly(m, bps(m.avg_spread_bps))),
         num(`${plain(m.snapshots_active)} / ${plain(m.snapshots_observed)} / ${plain(m.snapshots_unobserved)}`),
         td(yesNo(m.active_now)),
         num(usd(m.reward_usd)),
@@ -46,19 +46,33 @@ function card(title: string, value: string, note: string, tone: "ok" | "bad" | "
     el("div", { class: "card-note" }, note));
 }
 
-// The API gives, per rule not met, how much is missing (0 where met): say it in words.
+// Averages over active snapshots: none, no value ("–", as in the program view).
+export const activeOnly = (m: { snapshots_active: number }, text: string): string =>
+  (m.snapshots_active > 0 ? text : "–");
+
+// `missing.cause` (the first thing to fix) is newer than the shared types.
+type Missing = StandingMarket["missing"] & { cause?: string | null };
+
+// The API gives the cause and, per rule not met, how much is missing (0 where met): say it
+// in words, the cause first. The monthly minimum is the MM's: its card says the amount,
+// once, so a row only points to it.
 function missingText(m: StandingMarket, s: Standing): string {
   if (m.eligible) return "nothing";
+  const missing = m.missing as Missing;
   const parts: string[] = [];
+  if (missing.cause === "no_active_snapshot")
+    parts.push(`never active in ${plain(m.snapshots_observed)} observed snapshots (one side only, or nothing `
+      + `within the band): quote both sides within the band`);
+  else if (missing.cause === "no_observed_snapshot") parts.push("no snapshot observed yet");
   for (const reason of m.ineligible_reasons) {
-    if (reason === "avg_size_below_min")
-      parts.push(`avg size ${usd(m.avg_size_usd)} < ${usd(s.thresholds.min_avg_size_usd)}: `
-        + `${usd(m.missing.avg_size_usd)} more per side`);
-    else if (reason === "volume_score_below_min")
+    if (reason === "avg_size_below_min") {
+      if (m.snapshots_active > 0)
+        parts.push(`avg size ${usd(m.avg_size_usd)} < ${usd(s.thresholds.min_avg_size_usd)}: `
+          + `${usd(missing.avg_size_usd)} more per side`);
+    } else if (reason === "volume_score_below_min")
       parts.push(`volume score ${pct(m.volume_score, 3)} < ${pct(s.thresholds.min_volume_score, 3)}: `
-        + `${usd(m.missing.maker_volume_usd)} more maker volume`);
-    else if (reason === "below_min_allocation")
-      parts.push(`monthly total under the minimum allocation: ${usd(s.missing_to_min_allocation_usd)} more`);
+        + `${usd(missing.maker_volume_usd)} more maker volume`);
+    else if (reason === "below_min_allocation") parts.push("the monthly minimum allocation (above)");
     else parts.push(reason.replaceAll("_", " "));
   }
   return parts.join("; ") || "not eligible";
