@@ -78,6 +78,8 @@ struct ApiSettings {
   size_t max_connections_per_client = 32;   // per peer address
   TimeUs first_byte_timeout = 5 * kUsPerSecond;  // silent connection closed after it
   uint32_t auth_failures_per_minute = 20;   // then 429 for a minute; 0: no throttling
+  // Live evidence rows kept in memory (GET /v1/mms/<id>/snapshots), at most 31 days.
+  TimeUs evidence_window = 24 * 3600 * kUsPerSecond;
 };
 
 struct SimulatorSettings {

@@ -107,6 +107,8 @@ void read_api(Fields& f, ApiSettings& api) {
                     "must be between 100ms and 300s");
   n = api.auth_failures_per_minute;
   if (f.read_int("auth_failures_per_minute", n, 0, 100'000)) api.auth_failures_per_minute = uint32_t(n);
+  if (f.read_duration("evidence_window", api.evidence_window) && api.evidence_window > 31 * 24 * 3600 * kUsPerSecond)
+    f.source().fail(*f.find("evidence_window"), f.key("evidence_window"), "must be at most 31 days");
   if (api.max_connections_per_client > api.max_connections) {
     // Blame the key the user wrote (one of them was, or the defaults would hold).
     const std::string_view blamed = f.find("max_connections_per_client") ? "max_connections_per_client" : "max_connections";

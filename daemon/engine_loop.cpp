@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 
 #include <spdlog/spdlog.h>
@@ -67,7 +68,44 @@ EngineLoop::EngineLoop(const Program& program, InboundRing& ring, JournalWriter*
       published_(published),
       options_(std::move(options)),
       engine_(program, this),
-      parser_(program) {}
+      parser_(program) {
+  if (options_.evidence_window > 0) {
+    evidence_ = std::make_unique<EvidenceCollector>(program.mms.size(), program.markets.size(), options_.evidence_window);
+    engine_.set_evidence_sink(evidence_.get());
+  }
+}
+
+void EvidenceCollector::cell(const CellEvidence& e, const MmOrders&) {
+  if (e.mm >= mms_ || e.market >= markets_) return;
+  if (!building_ || building_->interval != e.interval || building_->instant != e.instant) {
+    building_ = std::make_shared<EvidenceSnapshot>();
+    building_->interval = e.interval;
+    building_->instant = e.instant;
+    building_->size2_nano.assign(mms_ * markets_, 0);
+    building_->spread_bps.assign(mms_ * markets_, 0);
+    // Until its cell comes (every cell does): unobserved for want of the public feed.
+    building_->reasons.assign(mms_ * markets_, EvidenceSnapshot::pack(UnobservedReason::public_down, InactiveReason::none, false));
+  }
+  const size_t c = size_t(e.mm) * markets_ + e.market;
+  const u128 nano = e.size2 / 1'000'000;
+  building_->size2_nano[c] = nano > UINT64_MAX ? UINT64_MAX : uint64_t(nano);
+  building_->spread_bps[c] = e.spread_bps;
+  building_->reasons[c] = EvidenceSnapshot::pack(e.unobserved, e.inactive, e.active);
+}
+
+void EvidenceCollector::snapshot_done(TimeUs instant) {
+  if (!building_) return;
+  kept_.push_back(std::move(building_));
+  building_.reset();
+  while (!kept_.empty() && kept_.front()->instant <= instant - window_) kept_.pop_front();
+  changed_ = true;
+}
+
+const std::shared_ptr<const EvidenceWindow>& EvidenceCollector::published() {
+  if (changed_) published_ = std::make_shared<const EvidenceWindow>(kept_.begin(), kept_.end());
+  changed_ = false;
+  return published_;
+}
 
 void EngineLoop::process(Inbound& m) {
   const auto start = std::chrono::steady_clock::now();
@@ -239,6 +277,7 @@ void EngineLoop::publish_now() {
     for (uint16_t a = 0; a < program_.mms[i].accounts.size(); ++a)
       s->accounts[i].push_back({engine_.account_connected(i, a), engine_.account_in_sync(i, a)});
   s->counters = engine_.counters();
+  if (evidence_) s->evidence = evidence_->published();
   s->latency = latency_;
   s->service = service_;
   s->ring_used = ring_.used_bytes();
@@ -320,6 +359,7 @@ void EngineLoop::fills_backfill_needed(uint16_t mm, uint16_t account, TimeUs fro
 }
 
 void EngineLoop::snapshot_taken(uint32_t interval, TimeUs instant) {
+  if (evidence_) evidence_->snapshot_done(instant);
   if (!restoring_ && journal_) journal_->tick(instant, interval);
   next_publish_ = 0;  // fresh standings right after every snapshot
 }

@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <deque>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -66,6 +67,29 @@ struct EngineLoopOptions {
   // restore starts from the newest valid one in `checkpoint_dir` (empty: a full replay).
   TimeUs checkpoint_every = 0;
   std::string checkpoint_dir{};
+  // Evidence rows of this much engine time are kept and published (0: none, no sink).
+  TimeUs evidence_window = 24 * 3600 * kUsPerSecond;
+};
+
+// The engine's evidence sink for the live evidence rows: fills one EvidenceSnapshot per
+// snapshot (one allocation per snapshot, none per row), keeps those of the window and
+// republishes the list (an immutable vector of shared pointers) at the next publish.
+class EvidenceCollector final : public EvidenceSink {
+ public:
+  EvidenceCollector(size_t mms, size_t markets, TimeUs window) : mms_(mms), markets_(markets), window_(window) {}
+  void cell(const CellEvidence& e, const MmOrders& orders) override;
+  void snapshot_done(TimeUs instant);  // after the snapshot's cells
+  // At publish time (not per snapshot: a restore replays many): the list, rebuilt when
+  // a snapshot came since the last call.
+  const std::shared_ptr<const EvidenceWindow>& published();
+
+ private:
+  size_t mms_, markets_;
+  TimeUs window_;
+  std::shared_ptr<EvidenceSnapshot> building_;
+  std::deque<std::shared_ptr<const EvidenceSnapshot>> kept_;
+  std::shared_ptr<const EvidenceWindow> published_ = std::make_shared<const EvidenceWindow>();
+  bool changed_ = false;
 };
 
 class EngineLoop final : public EngineObserver {
@@ -147,6 +171,7 @@ class EngineLoop final : public EngineObserver {
   RcuCell<PublishedState>& published_;
   EngineLoopOptions options_;
   Engine engine_;
+  std::unique_ptr<EvidenceCollector> evidence_;  // null: evidence_window 0
   RecordParser parser_;
   Record record_;
   LatencyHistogram latency_;  // frame received -> state updated

@@ -130,6 +130,7 @@ Result<LiveDaemonOptions> live_daemon_options(const Settings& settings) {
   if (settings.journal.enabled) o.engine.checkpoint_every = settings.journal.checkpoint_every;
   o.engine.spin_before_sleep = settings.feed.engine_spin_us;
   o.engine.cpu = int(settings.feed.engine_cpu);
+  o.engine.evidence_window = settings.api.evidence_window;
   o.api = api::api_options(settings.api);
   return o;
 }

@@ -30,6 +30,27 @@ struct RefusedBySource {
   uint64_t public_frames = 0, private_frames = 0, rest_bodies = 0;
 };
 
+// One snapshot's evidence for every (MM, market), cell mm x markets + market: 17 bytes
+// a cell (the size, the spread, the reasons), enough for the live evidence rows. Built
+// on the engine thread, immutable once published.
+struct EvidenceSnapshot {
+  uint32_t interval = 0;
+  TimeUs instant = 0;
+  // 2 x the size in 1e-9 quote units (CellEvidence::size2 / 1e6, saturated): exact to
+  // half a billionth of the quote asset.
+  std::vector<uint64_t> size2_nano;
+  std::vector<double> spread_bps;
+  std::vector<uint8_t> reasons;  // unobserved (bits 0-2) | inactive << 3 | active << 5
+  static uint8_t pack(UnobservedReason u, InactiveReason i, bool active) {
+    return uint8_t(uint8_t(u) | uint8_t(i) << 3 | uint8_t(active) << 5);
+  }
+  UnobservedReason unobserved(size_t c) const { return UnobservedReason(reasons[c] & 7); }
+  InactiveReason inactive(size_t c) const { return InactiveReason((reasons[c] >> 3) & 3); }
+  bool active(size_t c) const { return (reasons[c] >> 5) & 1; }
+};
+// The window of recent snapshots, oldest first.
+using EvidenceWindow = std::vector<std::shared_ptr<const EvidenceSnapshot>>;
+
 struct PublishedState {
   TimeUs published_at = 0;  // wall clock
   bool started = false;     // the engine has seen a record
@@ -56,6 +77,8 @@ struct PublishedState {
   TimeUs month_closed_end = 0, final_report_at = 0;
   // The journal directory's file system (statvfs, on the scorer thread); 0: unknown.
   uint64_t journal_disk_free_bytes = 0, journal_disk_total_bytes = 0;
+  // The evidence of the last `api.evidence_window` (null: none kept).
+  std::shared_ptr<const EvidenceWindow> evidence;
 };
 
 // How far the restore is, at one instant (RestoreProgress::figures()).

@@ -1,5 +1,5 @@
 // Route handlers of ApiCore for files and projections: the snapshot files (list, take,
-// download; issue 12) and what-if (issue 13: POST /v1/mms/<id>/whatif).
+// download; issue 12), the live evidence rows (GET /v1/mms/<id>/snapshots) and what-if (issue 13: POST /v1/mms/<id>/whatif).
 #include <cmath>
 
 #include <spdlog/spdlog.h>
@@ -7,6 +7,7 @@
 #include "core/snapshot_schedule.h"
 #include "core/whatif.h"
 #include "daemon/api/api_core.h"
+#include "daemon/api/evidence_view.h"
 #include "daemon/api/mm_view.h"
 #include "daemon/api/responses.h"
 #include "daemon/api/whatif_request.h"
@@ -73,6 +74,26 @@ ApiResponse ApiCore::whatif_response(std::string_view mm_id, std::string_view bo
     w.key("standing").raw(mm_standing_json(ctx, *mm));
     w.end_object();
     return json_response(200, w.take());
+  });
+}
+
+// After serve() checked may_see_mm(). The rows of the published evidence window.
+ApiResponse ApiCore::mm_snapshots_response(std::string_view mm_id, std::string_view query, std::string_view accept) {
+  const std::optional<uint32_t> mm = program().mm_index(mm_id);
+  if (!mm) return error_response(404, "unknown mm id");
+  if (auto ok = check_query_params(query, {"market", "from", "to", "format"}); !ok) return error_response(400, ok.message());
+  const Result<ResponseFormat> format = requested_format(query, accept);
+  if (!format) return error_response(400, format.message());
+  return with_state([&](const PublishedState& s) {
+    if (!s.started) return unavailable("no record processed yet: no evidence");
+    const Result<EvidenceQuery> q = parse_evidence_query(program(), query, s.report.month);
+    if (!q) return error_response(400, q.message());
+    static const EvidenceWindow kNone;
+    const EvidenceWindow& window = s.evidence ? *s.evidence : kNone;
+    if (*format == ResponseFormat::csv)
+      return file_response(evidence_rows_csv(program(), window, uint16_t(*mm), *q), "text/csv",
+                           "evidence-" + s.report.month.to_string() + "-" + std::string(mm_id) + ".csv");
+    return json_response(200, evidence_rows_json(program(), window, uint16_t(*mm), *q));
   });
 }
 

@@ -21,6 +21,7 @@ enum class Route : uint8_t {
   mms,
   mm,         // /v1/mms/<mm_id>
   whatif,     // /v1/mms/<mm_id>/whatif
+  mm_snapshots,  // /v1/mms/<mm_id>/snapshots: the live evidence rows
   markets,
   market,     // /v1/markets/<symbol>
   snapshots,
@@ -75,6 +76,7 @@ inline constexpr std::array<RouteSpec, kRouteCount> kRoutes = {{
     {Route::mms, PathMatch::exact, "/v1/mms", Methods::get_head, Access::any, "mms"},
     {Route::mm, PathMatch::one_segment, "/v1/mms/", Methods::get_head, Access::any, "mm"},
     {Route::whatif, PathMatch::segment_suffix, "/v1/mms/", Methods::post, Access::any, "whatif", false, "/whatif"},
+    {Route::mm_snapshots, PathMatch::segment_suffix, "/v1/mms/", Methods::get_head, Access::any, "mm_snapshots", false, "/snapshots"},
     {Route::markets, PathMatch::exact, "/v1/markets", Methods::get_head, Access::any, "markets"},
     {Route::market, PathMatch::one_segment, "/v1/markets/", Methods::get_head, Access::any, "market"},
     // GET lists (ops, risk), POST takes one (ops only: checked by the handler).

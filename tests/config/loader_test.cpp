@@ -197,6 +197,7 @@ TEST_CASE("omitted keys take the documented defaults", "[config]") {
   CHECK(s.api.max_connections_per_client == 32);
   CHECK(s.api.first_byte_timeout == 5'000'000);
   CHECK(s.api.auth_failures_per_minute == 20);
+  CHECK(s.api.evidence_window == 86'400'000'000);
   CHECK_FALSE(s.simulator.enabled);
   CHECK(s.simulator.listen == "127.0.0.1:0");
   CHECK(s.simulator.seed == 1);
@@ -265,6 +266,7 @@ max_connections = 1000
 max_connections_per_client = 10
 first_byte_timeout = "750ms"
 auth_failures_per_minute = 0
+evidence_window = "2h"
 
 [simulator]
 enabled = true
@@ -321,6 +323,7 @@ faults = "drop@10s"
   CHECK(s.api.max_connections_per_client == 10);
   CHECK(s.api.first_byte_timeout == 750'000);
   CHECK(s.api.auth_failures_per_minute == 0);
+  CHECK(s.api.evidence_window == 7'200'000'000);
   CHECK(s.simulator.enabled);
   CHECK(s.simulator.listen == "0.0.0.0:65535");
   CHECK(s.simulator.seed == 42);

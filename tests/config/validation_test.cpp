@@ -228,6 +228,7 @@ TEST_CASE("values out of range are rejected", "[config][validation]") {
               "api.max_connections_per_client (32) must not exceed api.max_connections (10)");
   check_error(with_prefix("[api]\nfirst_byte_timeout = \"50ms\""), 2, "api.first_byte_timeout",
               "must be between 100ms and 300s");
+  check_error(with_prefix("[api]\nevidence_window = \"745h\""), 2, "api.evidence_window", "must be at most 31 days");
   check_error(with_prefix("[api]\nfirst_byte_timeout = \"301s\""), 2, "api.first_byte_timeout",
               "must be between 100ms and 300s");
   check_error(with_prefix("[api]\nauth_failures_per_minute = -1"), 2, "api.auth_failures_per_minute",
