@@ -111,6 +111,17 @@ std::string format_rfc3339(TimeUs t) {
   return buf;
 }
 
+std::string format_compact_utc(TimeUs t) {
+  const int64_t days = floor_div(t, kUsPerDay);
+  const Civil c = civil_from_days(days);
+  const int64_t in_day = t - days * kUsPerDay;
+  const int64_t secs = in_day / kUsPerSecond;
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%04d%02u%02uT%02d%02d%02d.%06dZ", c.y, c.m, c.d, int(secs / 3600),
+                int(secs / 60 % 60), int(secs % 60), int(in_day % kUsPerSecond));
+  return buf;
+}
+
 std::optional<TimeUs> parse_duration(std::string_view s) {
   size_t i = 0;
   while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;

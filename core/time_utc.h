@@ -32,6 +32,8 @@ std::optional<YearMonth> parse_year_month(std::string_view s);
 std::optional<TimeUs> parse_rfc3339(std::string_view s);
 // "2026-02-10T12:00:00.123456Z"; the fraction is printed only when non-zero.
 std::string format_rfc3339(TimeUs t);
+// "20261214T093000.123456Z": always 6 decimals, no separators; file names that sort in time order.
+std::string format_compact_utc(TimeUs t);
 // "500ms", "60s", "5m", "1h" -> microseconds (> 0).
 std::optional<TimeUs> parse_duration(std::string_view s);
 

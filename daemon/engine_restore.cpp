@@ -24,10 +24,8 @@ void report_progress(JournalReplayer& replayer, RestoreProgress* progress) {
 // The index in `files` of the file a checkpoint names as written ("X.ndjson"), which
 // may be compressed ("X.ndjson.zst") by now.
 std::optional<size_t> index_of_file(const std::vector<std::string>& files, const std::string& name) {
-  for (size_t i = 0; i < files.size(); ++i) {
-    const std::string on_disk = std::filesystem::path(files[i]).filename().string();
-    if (on_disk == name || on_disk == name + ".zst") return i;
-  }
+  for (size_t i = 0; i < files.size(); ++i)
+    if (journal_name_as_written(std::filesystem::path(files[i]).filename().string()) == name) return i;
   return std::nullopt;
 }
 

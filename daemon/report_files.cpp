@@ -102,24 +102,11 @@ Result<> write_file_no_replace(const std::string& path, const std::string& conte
   return {};
 }
 
-namespace {
-
-std::string compact_utc(TimeUs t) {  // "20261214T093000.000000Z", as journal names
-  std::string s = format_rfc3339(t);  // "2026-12-14T09:30:00[.ffffff]Z"
-  if (s.find('.') == std::string::npos) s.insert(s.size() - 1, ".000000");
-  std::string out;
-  for (char c : s)
-    if (c != '-' && c != ':') out += c;
-  return out;
-}
-
-}  // namespace
-
 Result<std::string> write_snapshot_files(const std::string& dir, const Program& program, const Report& report,
                                          TimeUs taken) {
   if (auto made = ensure_directory(dir); !made) return made.error();
   const std::string json = report_json(program, report), csv = report_csv(program, report);
-  const std::string base = (std::filesystem::path(dir) / ("snapshot-" + compact_utc(taken))).string();
+  const std::string base = (std::filesystem::path(dir) / ("snapshot-" + format_compact_utc(taken))).string();
   for (int n = 1; n < 1000; ++n) {
     const std::string stem = n == 1 ? base : base + "-" + std::to_string(n);
     if (std::filesystem::exists(stem + ".csv")) continue;
@@ -317,7 +304,7 @@ std::string plain_name(const std::string& path) {  // the name as written, witho
 
 MonthJournals live_month_journals(const std::string& journal_dir, YearMonth month, const std::string& last) {
   // Journal names sort by the time their file was opened: "journal-YYYYMMDDTHHMMSS.ffffffZ...".
-  const std::string month_start = "journal-" + compact_utc(month.start());
+  const std::string month_start = "journal-" + format_compact_utc(month.start());
   const std::string last_name = plain_name(last);
   std::vector<std::string> before, during;
   for (const std::string& f : list_journal_files(journal_dir)) {

@@ -88,15 +88,7 @@ bool is_checkpoint_name(const std::string& name) {
 
 }  // namespace
 
-std::string checkpoint_file_name(TimeUs clock) {
-  std::string t = format_rfc3339(clock - clock % kUsPerSecond);
-  std::erase(t, '-');
-  std::erase(t, ':');
-  t.pop_back();  // 'Z'
-  char us[16];
-  std::snprintf(us, sizeof us, ".%06lldZ", static_cast<long long>(clock % kUsPerSecond));
-  return "checkpoint-" + t + us + std::string(kSuffix);
-}
+std::string checkpoint_file_name(TimeUs clock) { return "checkpoint-" + format_compact_utc(clock) + std::string(kSuffix); }
 
 Result<std::string> CheckpointStore::write(const CheckpointMeta& meta, std::string_view state) const {
   std::error_code ec;

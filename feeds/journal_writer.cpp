@@ -33,15 +33,7 @@ void append_int(std::string& out, int64_t v) {
 }
 
 // "journal-20260201T000000.123456Z.ndjson": names sort in time order.
-std::string file_name(TimeUs now) {
-  std::string t = format_rfc3339(now - now % kUsPerSecond);
-  t.erase(std::remove(t.begin(), t.end(), '-'), t.end());
-  t.erase(std::remove(t.begin(), t.end(), ':'), t.end());
-  t.pop_back();  // 'Z'
-  char us[16];
-  std::snprintf(us, sizeof us, ".%06lldZ", static_cast<long long>(now % kUsPerSecond));
-  return "journal-" + t + us + ".ndjson";
-}
+std::string file_name(TimeUs now) { return "journal-" + format_compact_utc(now) + ".ndjson"; }
 
 // Creates `dir`/file_name(now), or with a ".0001" (fixed width: still sorts) ... suffix
 // when that exists (two rotations within a microsecond). O_EXCL: never an existing file.

@@ -224,8 +224,7 @@ bool ApiCore::may_see_mm(std::string_view mm_id, const Role& role) const {
 ApiResponse ApiCore::mm_response(std::string_view mm_id, std::string_view query, std::string_view accept) {
   const std::optional<uint32_t> index = program().mm_index(mm_id);
   if (!index) return error_response(404, "unknown mm id");
-  if (auto ok = check_query_params(query, {"format"}); !ok) return error_response(400, ok.message());
-  const Result<ResponseFormat> format = requested_format(query, accept);
+  const Result<ResponseFormat> format = export_format(query, accept, {"format"});
   if (!format) return error_response(400, format.message());
   return with_state([&](const PublishedState& s) {
     const ViewContext ctx = context(s, now());
@@ -273,8 +272,7 @@ ApiResponse ApiCore::stream_response(const ApiRequest& req, const Caller& caller
 }
 
 ApiResponse ApiCore::report_response(std::string_view query, std::string_view accept) {
-  if (auto ok = check_query_params(query, {"format"}); !ok) return error_response(400, ok.message());
-  const Result<ResponseFormat> format = requested_format(query, accept);
+  const Result<ResponseFormat> format = export_format(query, accept, {"format"});
   if (!format) return error_response(400, format.message());
   return with_state([&](const PublishedState& s) {
     if (!s.started) return unavailable("no record processed yet: nothing to report");

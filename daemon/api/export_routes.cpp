@@ -81,8 +81,7 @@ ApiResponse ApiCore::whatif_response(std::string_view mm_id, std::string_view bo
 ApiResponse ApiCore::mm_snapshots_response(std::string_view mm_id, std::string_view query, std::string_view accept) {
   const std::optional<uint32_t> mm = program().mm_index(mm_id);
   if (!mm) return error_response(404, "unknown mm id");
-  if (auto ok = check_query_params(query, {"market", "from", "to", "format"}); !ok) return error_response(400, ok.message());
-  const Result<ResponseFormat> format = requested_format(query, accept);
+  const Result<ResponseFormat> format = export_format(query, accept, {"market", "from", "to", "format"});
   if (!format) return error_response(400, format.message());
   return with_state([&](const PublishedState& s) {
     if (!s.started) return unavailable("no record processed yet: no evidence");

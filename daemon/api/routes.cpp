@@ -120,6 +120,12 @@ Result<ResponseFormat> requested_format(std::string_view query, std::string_view
   return csv < json ? ResponseFormat::csv : ResponseFormat::json;
 }
 
+Result<ResponseFormat> export_format(std::string_view query, std::string_view accept,
+                                     std::initializer_list<std::string_view> allowed) {
+  if (auto ok = check_query_params(query, allowed); !ok) return ok.error();
+  return requested_format(query, accept);
+}
+
 bool method_allowed(Methods methods, std::string_view method) {
   switch (methods) {
     case Methods::get_head: return method == "GET" || method == "HEAD";

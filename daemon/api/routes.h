@@ -109,6 +109,9 @@ Result<ResponseFormat> requested_format(std::string_view query, std::string_view
 // Every query parameter is one of `allowed`, given once, with a value: else an error
 // naming it (for a 400).
 Result<> check_query_params(std::string_view query, std::initializer_list<std::string_view> allowed);
+// Both, for an export route: its parameters checked, then the format asked for.
+Result<ResponseFormat> export_format(std::string_view query, std::string_view accept,
+                                     std::initializer_list<std::string_view> allowed);
 
 bool method_allowed(Methods methods, std::string_view method);
 const char* allow_header(Methods methods);  // "GET, HEAD", "GET", "POST"
