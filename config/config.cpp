@@ -17,7 +17,7 @@ using config_detail::LoadFailure;
 using config_detail::Source;
 
 constexpr std::string_view kTopLevelKeys[] = {"program", "snapshot", "quotes", "categories", "markets", "fee_tiers",
-                                              "mms",     "feed",     "journal", "report",    "api",     "simulator"};
+                                              "mms",     "feed",     "journal", "report",    "api",     "simulator", "risk"};
 
 Settings load(std::string_view text, const std::string& display_path) {
   const Source source(display_path);

@@ -58,6 +58,11 @@ std::string canonical_program_text(const Program& p) {
   line("snapshot_interval_us", std::to_string(p.snapshot_interval));
   line("snapshot_jitter", p.snapshot_jitter ? "true" : "false");
   line("snapshot_seed", std::to_string(p.snapshot_seed));
+  // Section 16's keys, written only when not at their defaults: the hashes of configs
+  // from before them stay what they were.
+  if (p.exclude_self_trades) line("exclude_self_trades", "true");
+  if (p.dense_interval != kUsPerSecond) line("dense_interval_us", std::to_string(p.dense_interval));
+  if (p.flicker_margin != 0.10) line("flicker_margin", double_text(p.flicker_margin));
   for (const auto& m : p.markets) {
     record("market", m.symbol + " category=" + to_string(m.category) + " quote=" + quoted(m.quote) +
                        " usd_rate_e9=" + std::to_string(m.usd_rate) + " multiplier_e9=" + std::to_string(m.multiplier) +

@@ -70,6 +70,16 @@ void read_snapshot(Fields& root, Program& program) {
   s->finish();
 }
 
+// [risk]: the integrity screens of SCORING.md section 16.
+void read_risk(Fields& root, Program& program) {
+  auto r = root.read_table("risk");
+  if (!r) return;
+  if (r->read_duration("dense_interval", program.dense_interval) && program.dense_interval < 100'000)
+    root.source().fail(*r->find("dense_interval"), r->key("dense_interval"), "must be at least 100ms");
+  r->read_double("flicker_margin", program.flicker_margin, 0.0, 1.0);
+  r->finish();
+}
+
 }  // namespace
 
 void read_program_knobs(Fields& root, Program& program) {
@@ -89,6 +99,7 @@ void read_program_knobs(Fields& root, Program& program) {
                     DecimalRange::non_negative);
     p->read_enum("active_days_rounding", program.active_days_rounding,
                  {{"exact", DaysRounding::exact}, {"ceil", DaysRounding::ceil}});
+    p->read("exclude_self_trades", program.exclude_self_trades);
     holiday = p->find("fee_holiday_tier");
     if (holiday) {
       program.fee_holiday_tier = src.string_of(*holiday, p->key("fee_holiday_tier"));
@@ -107,6 +118,7 @@ void read_program_knobs(Fields& root, Program& program) {
     src.fail(holiday ? *holiday : *fee_tiers, "program.fee_holiday_tier", what);
   }
   read_snapshot(root, program);
+  read_risk(root, program);
 }
 
 void read_mms(Fields& root, Settings& settings) {

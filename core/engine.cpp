@@ -38,7 +38,9 @@ void Engine::torn() {
 
 void Engine::apply(const Record& r) {
   if (!started_) start(r.ts);
+  sample_dense(r.ts);
   advance_to(r.ts);
+  sample_dense(r.ts);  // the new month's instants, when this record closed the month
   ++month_.input.records;
   ++counters_.records;
   month_.last_ts = clock_;
@@ -84,12 +86,16 @@ void Engine::start(TimeUs ts) {
   pending_input_ = {};
   // Instants before the first record are not taken.
   next_interval_ = schedule_->first_at_or_after(ts);
+  const TimeUs step = program_.dense_interval, since = ts - month_.month.start();
+  dense_next_ = month_.month.start() + (since + step - 1) / step * step;
 }
 
 void Engine::open_month(YearMonth m) {
   month_.reset(m, program_.markets.size(), program_.mms.size());
   schedule_.emplace(m, program_.snapshot_interval, program_.snapshot_jitter, program_.snapshot_seed);
   next_interval_ = 0;
+  dense_next_ = m.start();
+  legs_.clear();  // a trade is classified in the month it was credited in
 }
 
 void Engine::close_month() {
@@ -104,6 +110,7 @@ void Engine::advance_to(TimeUs ts) {
       take_snapshot(next_interval_++);
     }
     if (ts < month_.month.end()) break;
+    sample_dense(month_.month.end());  // the live timer closes months too: same instants as a replay
     clock_ = month_.month.end();
     month_.last_ts = clock_;
     close_month();
@@ -223,7 +230,31 @@ bool Engine::credit_mm(uint16_t mm, uint32_t market, uint64_t trade_id, u128 n) 
   MmMarketMonth& c = month_.cell(mm, market);
   c.maker_volume += n;
   ++c.fills;
+  maker_leg(mm, market, trade_id, n);
   return true;
+}
+
+// ---- self and cross-MM trades (SCORING.md section 16) ------------------------------------
+
+void Engine::maker_leg(uint16_t mm, uint32_t market, uint64_t trade_id, u128 n) {
+  paired(legs_.maker(market, trade_id, mm, n, clock_));
+}
+
+void Engine::taker_leg(uint16_t mm, uint32_t market, uint64_t trade_id) {
+  paired(legs_.taker(market, trade_id, mm, clock_));
+}
+
+void Engine::paired(const std::optional<PairedTrade>& p) {
+  if (!p) return;
+  MmMarketMonth& c = month_.cell(p->maker_mm, p->market);
+  if (!p->self) {
+    c.cross_mm_trade_volume += p->notional;
+    ++counters_.cross_mm_trades;
+    return;
+  }
+  c.self_trade_volume += p->notional;
+  ++counters_.self_trades;
+  if (program_.exclude_self_trades) c.maker_volume -= p->notional;  // credited above: never below 0
 }
 
 void Engine::on_trade(const TradeEvent& e) {
@@ -251,6 +282,9 @@ void Engine::on_trade(const TradeEvent& e) {
     ++counters_.trades_attributed;
     credit_mm(o->mm, e.market, e.trade_id, n);
   }
+  // A resting (partly filled) order of an MM on the taking side.
+  const RestingOrder* t = orders_.find(e.taker_order_id);
+  if (t && t->market == e.market) taker_leg(t->mm, e.market, e.trade_id);
 }
 
 // The public stream numbers a market's trades consecutively: a skipped id it has not
@@ -313,7 +347,10 @@ void Engine::on_fill_history(const Source& s, const FillHistoryEvent& e) {
       continue;
     }
     count_trade(f.market, f.trade_id, n);  // either side: the trade counts for all users
-    if (!f.maker) continue;
+    if (!f.maker) {
+      taker_leg(s.mm, f.market, f.trade_id);
+      continue;
+    }
     if (credit_mm(s.mm, f.market, f.trade_id, n)) ++counters_.fills_backfilled;
   }
 }
@@ -326,6 +363,8 @@ void Engine::on_order(const Source& s, const OrderEvent& e) {
     if (e.maker) {
       ++counters_.fills_maker;
       credit_mm(s.mm, e.market, e.trade_id, n);
+    } else {
+      taker_leg(s.mm, e.market, e.trade_id);
     }
   }
   orders_.apply(s.mm, s.account, e);
@@ -401,65 +440,32 @@ CellEvidence Engine::evidence_of(uint32_t interval, size_t mm, size_t market, co
   return ev;
 }
 
-void Engine::take_snapshot(uint32_t interval) {
-  const TimeUs instant = schedule_->instant(interval);
+// The markets observed now (public feed up, book in sync and sane: 2 x mid, else 0), the
+// MMs observed now (every account's private stream up and in sync), and each MM's sums
+// over its orders in each observed market.
+void Engine::scan_now() {
   const size_t n_markets = program_.markets.size();
-  const size_t n_mms = program_.mms.size();
-  ++counters_.snapshots;
-  ++month_.snapshots_taken;
-  if (live_) {  // the tick record the daemon journals for this snapshot
-    ++month_.input.records;
-    ++counters_.records;
-    ++counters_.ticks;
-  }
-
-  // Markets: observed when the public feed is up and the book is in sync and sane.
-  std::vector<int64_t>& mid2 = mid2_;
   for (size_t m = 0; m < n_markets; ++m) {
     const Book& b = books_[m];
     const auto top = b.top();
-    MarketView& v = views_[m];
-    const TradeFlow flow = v.flow;
-    v = MarketView{};
-    v.flow = flow;
-    v.instant = instant;
-    if (top) {
-      v.best_bid = top->best_bid;
-      v.best_ask = top->best_ask;
-    }
     const bool observed = public_up_ && b.in_sync() && top && top->best_bid < top->best_ask;
-    v.observed = observed;
-    mid2[m] = 0;
-    if (!observed) {
-      ++month_.markets[m].snapshots_unobserved;
-      continue;
-    }
-    ++month_.markets[m].snapshots_observed;
-    mid2[m] = top->best_bid + top->best_ask;
-    for (auto it = b.bids().rbegin(); it != b.bids().rend() && in_band(it->price, mid2[m]); ++it)
-      v.bid_depth_in_band += notional(it->price, it->qty);
-    for (auto it = b.asks().rbegin(); it != b.asks().rend() && in_band(it->price, mid2[m]); ++it)
-      v.ask_depth_in_band += notional(it->price, it->qty);
+    mid2_[m] = observed ? top->best_bid + top->best_ask : 0;
   }
-
-  // MMs: observed when every account's private stream is up and its orders in sync.
-  std::vector<uint8_t>& mm_observed = mm_observed_;
-  for (size_t i = 0; i < n_mms; ++i) {
+  for (size_t i = 0; i < program_.mms.size(); ++i) {
     bool ok = true;
     for (size_t a = 0; a < program_.mms[i].accounts.size(); ++a) {
       const AccountState& s = account_state(uint16_t(i), uint16_t(a));
       ok = ok && s.up && s.orders_synced;
     }
-    mm_observed[i] = ok;
+    mm_observed_[i] = ok;
   }
-
   std::fill(scratch_.begin(), scratch_.end(), Scratch{});
   for (const RestingOrder& o : orders_.all()) {
-    if (mid2[o.market] == 0 || !mm_observed[o.mm]) continue;
+    if (mid2_[o.market] == 0 || !mm_observed_[o.mm]) continue;
     Scratch& s = scratch_[size_t(o.mm) * n_markets + o.market];
     if (o.side == Side::bid) s.best_bid = std::max(s.best_bid, o.price);
     else s.best_ask = std::min(s.best_ask, o.price);
-    if (!in_band(o.price, mid2[o.market])) continue;
+    if (!in_band(o.price, mid2_[o.market])) continue;
     const u128 n = notional(o.price, o.remaining);
     const double weighted = double(o.price) * double(n);
     if (o.side == Side::bid) {
@@ -472,72 +478,144 @@ void Engine::take_snapshot(uint32_t interval) {
       s.band_best_ask = std::min(s.band_best_ask, o.price);
     }
   }
+}
+
+// At least min_side_notional_usd (strictly positive when that is 0).
+bool Engine::side_ok(size_t market, u128 n) const {
+  return n > 0 && mul_ge(n, uint64_t(program_.markets[market].usd_rate), u128(program_.min_side_notional_usd),
+                         uint64_t(kNotionalScale));
+}
+
+Engine::CellState Engine::cell_state(size_t mm, size_t market) const {
+  if (mid2_[market] == 0 || !mm_observed_[mm]) return CellState::unobserved;
+  const Scratch& s = scratch_[mm * program_.markets.size() + market];
+  if (s.best_bid != 0 && s.best_ask != INT64_MAX && s.best_bid >= s.best_ask) return CellState::anomaly;
+  // Active: both sides quoted in band with at least min_side_notional_usd each.
+  if (!side_ok(market, s.bid_notional) || !side_ok(market, s.ask_notional)) return CellState::inactive;
+  return CellState::active;
+}
+
+void Engine::sample_dense(TimeUs ts) {
+  const TimeUs limit = std::min(ts, month_.month.end());
+  if (dense_next_ >= limit) return;
+  const TimeUs step = program_.dense_interval;
+  const uint32_t n = uint32_t((limit - 1 - dense_next_) / step + 1);  // grid instants in [dense_next_, limit)
+  dense_next_ += TimeUs(n) * step;
+  scan_now();
+  for (size_t i = 0; i < program_.mms.size(); ++i) {
+    for (size_t m = 0; m < program_.markets.size(); ++m) {
+      const CellState state = cell_state(i, m);
+      if (state != CellState::inactive && state != CellState::active) continue;
+      MmMarketMonth& c = month_.cell(i, m);
+      c.dense_observed += n;
+      if (state == CellState::active) c.dense_active += n;
+    }
+  }
+}
+
+void Engine::take_snapshot(uint32_t interval) {
+  const TimeUs instant = schedule_->instant(interval);
+  const size_t n_markets = program_.markets.size();
+  const size_t n_mms = program_.mms.size();
+  ++counters_.snapshots;
+  ++month_.snapshots_taken;
+  if (live_) {  // the tick record the daemon journals for this snapshot
+    ++month_.input.records;
+    ++counters_.records;
+    ++counters_.ticks;
+  }
+  scan_now();
+
+  for (size_t m = 0; m < n_markets; ++m) {
+    const Book& b = books_[m];
+    const auto top = b.top();
+    MarketView& v = views_[m];
+    const TradeFlow flow = v.flow;
+    v = MarketView{};
+    v.flow = flow;
+    v.instant = instant;
+    if (top) {
+      v.best_bid = top->best_bid;
+      v.best_ask = top->best_ask;
+    }
+    v.observed = mid2_[m] != 0;
+    if (!v.observed) {
+      ++month_.markets[m].snapshots_unobserved;
+      continue;
+    }
+    ++month_.markets[m].snapshots_observed;
+    for (auto it = b.bids().rbegin(); it != b.bids().rend() && in_band(it->price, mid2_[m]); ++it)
+      v.bid_depth_in_band += notional(it->price, it->qty);
+    for (auto it = b.asks().rbegin(); it != b.asks().rend() && in_band(it->price, mid2_[m]); ++it)
+      v.ask_depth_in_band += notional(it->price, it->qty);
+  }
 
   for (size_t i = 0; i < n_mms; ++i) {
     for (size_t m = 0; m < n_markets; ++m) {
       MmMarketMonth& c = month_.cell(i, m);
-      if (mid2[m] == 0 || !mm_observed[i]) {
-        ++c.snapshots_unobserved;
-        if (evidence_) {
-          CellEvidence ev = evidence_of(interval, i, m, nullptr);
-          ev.unobserved = unobserved_reason(i, m);
-          evidence_->cell(ev, orders_);
-        }
-        continue;
-      }
       const Scratch& s = scratch_[i * n_markets + m];
-      if (s.best_bid != 0 && s.best_ask != INT64_MAX && s.best_bid >= s.best_ask) {
-        ++c.snapshots_anomalous;
-        ++c.snapshots_unobserved;
-        ++counters_.anomalies;
-        observer_->notice("crossed own quotes of " + program_.mms[i].id + " on " + program_.markets[m].symbol);
-        if (evidence_) {
-          CellEvidence ev = evidence_of(interval, i, m, &s);
-          ev.unobserved = UnobservedReason::anomaly;
-          evidence_->cell(ev, orders_);
-        }
-        continue;
-      }
-      ++c.snapshots_observed;
-      // Active: both sides quoted in band with at least min_side_notional_usd each.
-      const MarketSpec& spec = program_.markets[m];
-      auto side_ok = [&](u128 n) {
-        return n > 0 && mul_ge(n, uint64_t(spec.usd_rate), u128(program_.min_side_notional_usd),
-                               uint64_t(kNotionalScale));
-      };
-      if (!side_ok(s.bid_notional) || !side_ok(s.ask_notional)) {
-        if (evidence_) {
-          CellEvidence ev = evidence_of(interval, i, m, &s);
-          ev.inactive = s.bid_notional == 0   ? InactiveReason::no_bid_in_band
-                        : s.ask_notional == 0 ? InactiveReason::no_ask_in_band
-                                              : InactiveReason::below_min_side;
-          evidence_->cell(ev, orders_);
-        }
-        continue;
-      }
-      ++c.snapshots_active;
-      ++views_[m].active_mms;
-      const u128 size2 = program_.size_mode == SizeMode::min_side ? 2 * std::min(s.bid_notional, s.ask_notional)
-                                                                  : s.bid_notional + s.ask_notional;
-      c.size_sum2 += size2;
-      double spread_raw;  // ask price - bid price, in 1e-9 units
-      if (program_.spread_mode == SpreadMode::weighted) {
-        spread_raw = s.ask_weighted / double(s.ask_notional) - s.bid_weighted / double(s.bid_notional);
-      } else {
-        spread_raw = double(s.band_best_ask - s.band_best_bid);
-      }
-      const double spread_bps = spread_raw * 20'000.0 / double(mid2[m]);
-      c.spread_sum_bps += spread_bps;
-      if (evidence_) {
-        CellEvidence ev = evidence_of(interval, i, m, &s);
-        ev.active = true;
-        ev.size2 = size2;
-        ev.spread_bps = spread_bps;
-        evidence_->cell(ev, orders_);
+      switch (cell_state(i, m)) {
+        case CellState::unobserved:
+          ++c.snapshots_unobserved;
+          if (evidence_) {
+            CellEvidence ev = evidence_of(interval, i, m, nullptr);
+            ev.unobserved = unobserved_reason(i, m);
+            evidence_->cell(ev, orders_);
+          }
+          break;
+        case CellState::anomaly:
+          ++c.snapshots_anomalous;
+          ++c.snapshots_unobserved;
+          ++counters_.anomalies;
+          observer_->notice("crossed own quotes of " + program_.mms[i].id + " on " + program_.markets[m].symbol);
+          if (evidence_) {
+            CellEvidence ev = evidence_of(interval, i, m, &s);
+            ev.unobserved = UnobservedReason::anomaly;
+            evidence_->cell(ev, orders_);
+          }
+          break;
+        case CellState::inactive:
+          ++c.snapshots_observed;
+          if (evidence_) {
+            CellEvidence ev = evidence_of(interval, i, m, &s);
+            ev.inactive = s.bid_notional == 0   ? InactiveReason::no_bid_in_band
+                          : s.ask_notional == 0 ? InactiveReason::no_ask_in_band
+                                                : InactiveReason::below_min_side;
+            evidence_->cell(ev, orders_);
+          }
+          break;
+        case CellState::active:
+          ++c.snapshots_observed;
+          count_active(i, m, interval, s);
+          break;
       }
     }
   }
   observer_->snapshot_taken(interval, instant);
+}
+
+void Engine::count_active(size_t i, size_t m, uint32_t interval, const Scratch& s) {
+  MmMarketMonth& c = month_.cell(i, m);
+  ++c.snapshots_active;
+  ++views_[m].active_mms;
+  const u128 size2 = program_.size_mode == SizeMode::min_side ? 2 * std::min(s.bid_notional, s.ask_notional)
+                                                              : s.bid_notional + s.ask_notional;
+  c.size_sum2 += size2;
+  double spread_raw;  // ask price - bid price, in 1e-9 units
+  if (program_.spread_mode == SpreadMode::weighted) {
+    spread_raw = s.ask_weighted / double(s.ask_notional) - s.bid_weighted / double(s.bid_notional);
+  } else {
+    spread_raw = double(s.band_best_ask - s.band_best_bid);
+  }
+  const double spread_bps = spread_raw * 20'000.0 / double(mid2_[m]);
+  c.spread_sum_bps += spread_bps;
+  if (evidence_) {
+    CellEvidence ev = evidence_of(interval, i, m, &s);
+    ev.active = true;
+    ev.size2 = size2;
+    ev.spread_bps = spread_bps;
+    evidence_->cell(ev, orders_);
+  }
 }
 
 }  // namespace mm

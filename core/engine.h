@@ -28,6 +28,7 @@
 #include "core/result.h"
 #include "core/snapshot_schedule.h"
 #include "core/state_codec.h"
+#include "core/trade_legs.h"
 
 namespace mm {
 
@@ -60,6 +61,7 @@ struct EngineCounters {
   uint64_t trade_history_records = 0, fill_history_records = 0, trades_backfilled = 0, fills_backfilled = 0;
   uint64_t trade_gaps = 0;  // public trades after a hole the stream skipped
   uint64_t snapshots = 0, anomalies = 0;
+  uint64_t self_trades = 0, cross_mm_trades = 0;
   uint64_t records = 0, rejected = 0, ignored = 0;
 };
 
@@ -153,6 +155,19 @@ class Engine {
   void open_month(YearMonth m);
   void close_month();
   void take_snapshot(uint32_t interval);
+  // What the engine sees of every market and MM right now, for a snapshot or a dense
+  // grid instant: mid2_, mm_observed_ and the in-band sums in scratch_.
+  enum class CellState : uint8_t { unobserved, anomaly, inactive, active };
+  void scan_now();
+  CellState cell_state(size_t mm, size_t market) const;
+  bool side_ok(size_t market, u128 notional) const;
+  void count_active(size_t mm, size_t market, uint32_t interval, const Scratch& s);
+  // Dense uptime: counts the grid instants before `ts` (and before the month end); they
+  // all see the state as it is now, since no record came between them.
+  void sample_dense(TimeUs ts);
+  void maker_leg(uint16_t mm, uint32_t market, uint64_t trade_id, u128 notional);
+  void taker_leg(uint16_t mm, uint32_t market, uint64_t trade_id);
+  void paired(const std::optional<PairedTrade>& p);
   bool in_band(int64_t price, int64_t mid2) const;
   UnobservedReason unobserved_reason(size_t mm, size_t market) const;  // for the evidence sink only
   CellEvidence evidence_of(uint32_t interval, size_t mm, size_t market, const Scratch* s) const;
@@ -198,6 +213,8 @@ class Engine {
   std::vector<IdRanges> credited_;  // ids credited to an MM as maker volume (one maker per trade)
   std::vector<uint64_t> last_public_id_;  // newest id from the public stream, jumps left out
   MmOrders orders_;
+  TradeLegs legs_;
+  TimeUs dense_next_ = 0;  // the next dense grid instant not yet counted
   bool public_up_ = false;
   std::vector<AccountState> accounts_;
   std::vector<uint32_t> account_base_;  // first AccountState of each MM

@@ -13,7 +13,7 @@ namespace {
 
 // Bump when a field list below changes: older checkpoints are then refused (and the
 // daemon falls back to an older one or a full replay).
-constexpr uint32_t kStateFormat = 1;
+constexpr uint32_t kStateFormat = 2;  // 2: self-trade legs, dense uptime
 
 template <class Io, class T>
 void visit(Io& io, T& m)
@@ -30,6 +30,7 @@ void visit(Io& io, T& m)
 {
   io(m.maker_volume), io(m.snapshots_observed), io(m.snapshots_unobserved), io(m.snapshots_active);
   io(m.snapshots_anomalous), io(m.size_sum2), io(m.spread_sum_bps), io(m.fills);
+  io(m.self_trade_volume), io(m.cross_mm_trade_volume), io(m.dense_observed), io(m.dense_active);
 }
 
 template <class Io, class T>
@@ -57,7 +58,7 @@ void visit(Io& io, T& c)
   io(c.seeds_synced), io(c.seeds_not_bridged), io(c.seeds_gap), io(c.order_events), io(c.open_orders_records);
   io(c.connection_events), io(c.ticks), io(c.trade_history_records), io(c.fill_history_records);
   io(c.trades_backfilled), io(c.fills_backfilled), io(c.trade_gaps), io(c.snapshots), io(c.anomalies);
-  io(c.records), io(c.rejected), io(c.ignored);
+  io(c.records), io(c.rejected), io(c.ignored), io(c.self_trades), io(c.cross_mm_trades);
 }
 
 template <class Io, class T>
@@ -135,6 +136,19 @@ struct StateAccess {
     }
   }
 
+  template <class Io, class T>
+  static void leg(Io& io, T& l) {
+    io(l.trade_id), io(l.market), io(l.maker), io(l.taker), io(l.classified), io(l.seen), io(l.notional);
+  }
+  static void save(StateWriter& w, const TradeLegs& t) {
+    w.put<uint64_t>(t.legs_.size());
+    for (const auto& l : t.legs_) leg(w, l);
+  }
+  static void load(StateReader& r, TradeLegs& t) {
+    t.legs_.resize(r.get_length(8));
+    for (auto& l : t.legs_) leg(r, l);
+    t.reindex();
+  }
   static void save(StateWriter& w, const MmOrders& o) { save_all(w, o.orders_); }
   static void load(StateReader& r, MmOrders& o) {
     load_all(r, o.orders_);
@@ -177,6 +191,8 @@ struct StateAccess {
     for (const IdRanges& ids : e.credited_) save(w, ids);
     for (uint64_t id : e.last_public_id_) w(id);
     save(w, e.orders_);
+    save(w, e.legs_);
+    w(e.dense_next_);
     w(e.public_up_);
     for (const auto& a : e.accounts_) account(w, a);
     save_all(w, e.views_);
@@ -203,6 +219,8 @@ struct StateAccess {
     for (IdRanges& ids : e.credited_) load(r, ids);
     for (uint64_t& id : e.last_public_id_) r(id);
     load(r, e.orders_);
+    load(r, e.legs_);
+    r(e.dense_next_);
     r(e.public_up_);
     for (auto& a : e.accounts_) account(r, a);
     load_all(r, e.views_);
@@ -222,6 +240,10 @@ struct StateAccess {
     for (const RestingOrder& o : e.orders_.orders_)
       if (o.market >= n || o.mm >= e.mm_observed_.size() || o.account >= e.program_.mms[o.mm].accounts.size())
         return make_error("engine state holds an order of an unknown market or account");
+    const auto mms = int32_t(e.mm_observed_.size());
+    for (const auto& l : e.legs_.legs_)
+      if (l.market >= n || l.maker < -1 || l.maker >= mms || l.taker < -1 || l.taker >= mms)
+        return make_error("engine state holds a trade leg of an unknown market or MM");
     if (e.started_) {
       e.schedule_.emplace(m.month, e.program_.snapshot_interval, e.program_.snapshot_jitter,
                           e.program_.snapshot_seed);
@@ -238,6 +260,7 @@ struct StateAccess {
     to.books_ = std::move(from.books_), to.counted_ = std::move(from.counted_);
     to.credited_ = std::move(from.credited_), to.last_public_id_ = std::move(from.last_public_id_);
     to.orders_ = std::move(from.orders_), to.public_up_ = from.public_up_;
+    to.legs_ = std::move(from.legs_), to.dense_next_ = from.dense_next_;
     to.accounts_ = std::move(from.accounts_), to.views_ = std::move(from.views_);
     to.counters_ = from.counters_;
   }

@@ -25,6 +25,7 @@ struct TradeEvent {
   int64_t qty;
   uint64_t maker_order_id;  // `b` when the buyer is the maker, else `a`
   TimeUs engine_time;       // `T`
+  uint64_t taker_order_id = 0;  // the other one (a program account's order: a self or cross-MM trade)
 };
 
 // Public `depth.<symbol>` update.

@@ -35,6 +35,10 @@ struct MmMarketMonth {
   u128 size_sum2 = 0;                 // sum of 2 x Size (mean_side halves exactly)
   double spread_sum_bps = 0;          // over active snapshots
   uint64_t fills = 0;
+  // Integrity screens (SCORING.md section 16), maker side.
+  u128 self_trade_volume = 0;      // taker: an account of the same MM
+  u128 cross_mm_trade_volume = 0;  // taker: an account of another program MM
+  uint32_t dense_observed = 0, dense_active = 0;  // instants of the dense grid
 };
 
 struct InputCounters {

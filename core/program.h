@@ -80,6 +80,11 @@ struct Program {
   bool snapshot_jitter = true;
   uint64_t snapshot_seed = 7;
 
+  // Integrity screens (SCORING.md section 16).
+  bool exclude_self_trades = false;          // true: a self trade adds nothing to its maker's volume
+  TimeUs dense_interval = kUsPerSecond;      // risk.dense_interval: the dense uptime grid
+  double flicker_margin = 0.10;              // risk.flicker_margin
+
   std::vector<MarketSpec> markets;      // sorted by symbol (report order)
   std::vector<CategorySpec> categories;
   std::vector<FeeTierSpec> fee_tiers;   // ascending min_share

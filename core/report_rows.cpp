@@ -87,6 +87,15 @@ constexpr Field<ER, EF> kMmMarketFields[] = {
     {EF::eligible, "eligible", [](const ER& r) -> FieldValue { return r.result.eligible(); }},
     {EF::ineligible_reasons, "ineligible_reasons", [](const ER& r) -> FieldValue { return TextList{&r.result.ineligible_reasons}; }},
     {EF::reward_usd, "reward_usd", [](const ER& r) -> FieldValue { return CentsValue{r.result.reward}; }},
+    {EF::self_trade_volume_usd, "self_trade_volume_usd",
+     [](const ER& r) -> FieldValue { return UsdValue{r.result.self_trade_volume_usd}; }},
+    {EF::cross_mm_trade_volume_usd, "cross_mm_trade_volume_usd",
+     [](const ER& r) -> FieldValue { return UsdValue{r.result.cross_mm_trade_volume_usd}; }},
+    {EF::dense_uptime, "dense_uptime", [](const ER& r) -> FieldValue {
+       if (!r.result.dense_uptime) return std::monostate{};
+       return FixedValue{*r.result.dense_uptime, 9};
+     }},
+    {EF::flicker, "flicker", [](const ER& r) -> FieldValue { return r.result.flicker; }},
 };
 static_assert(in_enum_order(kMmMarketFields));
 

@@ -62,7 +62,8 @@ struct MmMarketRow {  // report "mms[].markets" entry and one CSV row
 enum class MmMarketField {
   symbol, maker_volume_usd, volume_score, snapshots_active, snapshots_observed, snapshots_unobserved,
   snapshots_anomalous, avg_size_usd, avg_spread_bps, uptime, liquidity_metric, liquidity_score, blended_score,
-  eligible, ineligible_reasons, reward_usd,
+  eligible, ineligible_reasons, reward_usd, self_trade_volume_usd, cross_mm_trade_volume_usd, dense_uptime,
+  flicker,
 };
 
 using FeeTierRow = FeeTierStanding;  // "fee_tiers.spot" / "fee_tiers.perp"

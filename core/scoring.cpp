@@ -71,6 +71,12 @@ void fill_liquidity(const Program& p, const MmMarketMonth& c, int64_t usd_rate, 
   if (c.snapshots_active > 0 && out.avg_spread_bps > 0)
     out.liquidity_metric = out.avg_size_usd / out.avg_spread_bps * out.uptime;
   // avg >= min  <=>  sum2 >= 2 x min x count (min in 1e-9 USD, sums in 1e-15 USD).
+  out.self_trade_volume_usd = quote_to_usd(c.self_trade_volume, usd_rate);
+  out.cross_mm_trade_volume_usd = quote_to_usd(c.cross_mm_trade_volume, usd_rate);
+  if (c.dense_observed > 0) {
+    out.dense_uptime = double(c.dense_active) / double(c.dense_observed);
+    out.flicker = c.snapshots_observed > 0 && out.uptime > *out.dense_uptime + p.flicker_margin;
+  }
   const u128 min2 = u128(uint64_t(p.min_avg_size_usd)) * 2'000'000;
   facts.size_ok = size_count > 0 ? mul_ge(size_sum2_usd, 1, min2, size_count) : p.min_avg_size_usd == 0;
 }

@@ -45,6 +45,10 @@ struct MmMarketResult {
   bool eligible() const { return ineligible_reasons.empty(); }
   double reward_usd_exact = 0;  // before rounding to cents
   Cents reward = 0;
+  // Integrity screens (section 16): flagged, never paid on (unless exclude_self_trades).
+  u128 self_trade_volume_usd = 0, cross_mm_trade_volume_usd = 0;  // 1e-15 USD
+  std::optional<double> dense_uptime;  // none: no dense grid instant observed
+  bool flicker = false;                // uptime > dense_uptime + flicker_margin
 };
 
 struct FeeTierStanding {

@@ -30,6 +30,8 @@ sim::ExchangeOptions simulated_exchange(const Settings& settings) {
                                             sim::QuoteStyle::tiny};
   sim::ExchangeOptions o;
   o.seed = settings.simulator.seed;
+  const Program& p = settings.program;
+  o.sample_timing = {p.snapshot_interval, p.snapshot_jitter, p.snapshot_seed, 2 * kUsPerSecond};
   // Real tick/step sizes and prices where the catalog knows the symbol.
   std::map<std::string, sim::SimMarket> known;
   for (sim::SimMarket& m : sim::catalog_markets(120)) known.emplace(m.symbol, m);

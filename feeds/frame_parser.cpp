@@ -63,6 +63,7 @@ bool parse_trade(od::object& data, std::string_view stream_symbol, ParseContext&
     return f.fail("q", "notional above the single-trade limit");
   }
   trade.maker_order_id = buyer_is_maker ? buyer_order : seller_order;
+  trade.taker_order_id = buyer_is_maker ? seller_order : buyer_order;
   return finish_market_event(symbol, ctx, out, trade);
 }
 

@@ -42,7 +42,8 @@ void write_mm_row(JsonWriter& w, const ViewContext& ctx, uint32_t mm, uint32_t m
   write_fields(w, MmRow{ctx.program, r}, {MmField::mm_id});
   write_fields(w, MmMarketRow{ctx.program, r.markets[market]},
                {F::maker_volume_usd, F::volume_score, F::liquidity_score, F::blended_score, F::uptime,
-                F::avg_size_usd, F::avg_spread_bps, F::snapshots_active, F::eligible, F::reward_usd});
+                F::avg_size_usd, F::avg_spread_bps, F::snapshots_active, F::eligible, F::reward_usd, F::dense_uptime,
+                F::flicker, F::self_trade_volume_usd, F::cross_mm_trade_volume_usd});
   write_active_now(w, ctx, mm, market);
   w.end_object();
 }

@@ -264,6 +264,15 @@ void mm_families(Builder& b, const MetricsInput& in, const Report& r) {
            [](const MmMarketResult& e) { return e.avg_spread_bps; });
   per_cell("mmscore_mm_maker_volume_usd", "Maker volume this month",
            [](const MmMarketResult& e) { return usd(e.maker_volume_usd); });
+  // Integrity screens (SCORING.md section 16), maker side.
+  per_cell("mmscore_mm_self_trade_volume_usd", "Maker volume this month against another account of the same MM",
+           [](const MmMarketResult& e) { return usd(e.self_trade_volume_usd); });
+  per_cell("mmscore_mm_cross_mm_trade_volume_usd", "Maker volume this month against another program MM",
+           [](const MmMarketResult& e) { return usd(e.cross_mm_trade_volume_usd); });
+  per_cell("mmscore_mm_dense_uptime_ratio", "Active / observed instants of the dense grid this month (NaN: none)",
+           [](const MmMarketResult& e) { return e.dense_uptime ? *e.dense_uptime : std::nan(""); });
+  per_cell("mmscore_mm_flicker", "1 when snapshot uptime exceeds dense uptime by more than risk.flicker_margin",
+           [](const MmMarketResult& e) { return e.flicker ? 1.0 : 0.0; });
   b.family("mmscore_mm_projected_total_reward_usd", "Month reward if the month ended now", MetricType::Gauge);
   for (const MmResult& mm : r.mms) b.add(double(mm.total_reward) / 100.0, {{"mm_id", p.mms[mm.mm].id}});
   b.family("mmscore_mm_meets_min_allocation", "1 when the month reward reaches the minimum allocation",

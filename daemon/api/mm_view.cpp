@@ -104,7 +104,8 @@ void write_standing_market(JsonWriter& w, const ViewContext& ctx, uint32_t mm, c
   write_fields(w, row,
                {F::volume_score, F::liquidity_score, F::blended_score, F::uptime, F::avg_size_usd, F::avg_spread_bps,
                 F::liquidity_metric, F::snapshots_active, F::snapshots_observed, F::snapshots_unobserved,
-                F::eligible, F::ineligible_reasons, F::reward_usd});
+                F::eligible, F::ineligible_reasons, F::reward_usd, F::dense_uptime, F::flicker,
+                F::self_trade_volume_usd, F::cross_mm_trade_volume_usd});
   write_active_now(w, ctx, mm, e.market);
   write_missing(w, ctx.program, e, market);
   w.end_object();

@@ -101,6 +101,9 @@ TEST_CASE("config_hash changes with any scoring input", "[config][hash]") {
       replaced(kTwoCategories, "[[categories]]", "[snapshot]\nseed = 8\n\n[[categories]]"),
       replaced(kTwoCategories, "[[categories]]", "[snapshot]\njitter = false\n\n[[categories]]"),
       replaced(kTwoCategories, "[[categories]]", "[quotes]\nUSDC = 0.9999\n\n[[categories]]"),
+      replaced(kTwoCategories, "pool_usd = 1000", "pool_usd = 1000\nexclude_self_trades = true"),
+      replaced(kTwoCategories, "[[categories]]", "[risk]\ndense_interval = \"2s\"\n\n[[categories]]"),
+      replaced(kTwoCategories, "[[categories]]", "[risk]\nflicker_margin = 0.2\n\n[[categories]]"),
       replaced(kTwoCategories, "[[categories]]",
                "[[fee_tiers]]\nname = \"MM5\"\nmin_share = 0.01\nmaker_fee_bps = 0\n\n[[categories]]"),
       // A market in no tier still counts for fee tiers.
@@ -127,4 +130,20 @@ TEST_CASE("the canonical text is readable and holds every scoring field", "[conf
   CHECK_THAT(text, Catch::Contains("tier perp 1 pool_cents=40000 markets=BTC_USDC_PERP,SOL_USDC_PERP\n"));
   CHECK_THAT(text, Catch::Contains("mm alpha joined=2025-11\n"));
   CHECK(compute_config_hash(p) == p.config_hash);
+}
+
+TEST_CASE("section 16's keys at their defaults leave the hash of an older config as it was", "[config][hash]") {
+  const std::string reference = hash_of(kTwoCategories);
+  const std::string defaults = replaced(
+      replaced(kTwoCategories, "pool_usd = 1000", "pool_usd = 1000\nexclude_self_trades = false"), "[[categories]]",
+      "[risk]\ndense_interval = \"1s\"\nflicker_margin = 0.10\n\n[[categories]]");
+  CHECK(hash_of(defaults) == reference);
+  const Settings s = load_ok(replaced(kTwoCategories, "[[categories]]",
+                                      "[risk]\ndense_interval = \"500ms\"\nflicker_margin = 0.25\n\n[[categories]]"));
+  CHECK(s.program.dense_interval == 500'000);
+  CHECK(s.program.flicker_margin == 0.25);
+  CHECK_THAT(mm::test::load_error(replaced(kTwoCategories, "[[categories]]", "[risk]\ndense_interval = \"50ms\"\n\n[[categories]]")),
+             Catch::Contains("risk.dense_interval") && Catch::Contains("at least 100ms"));
+  CHECK_THAT(mm::test::load_error(replaced(kTwoCategories, "[[categories]]", "[risk]\nflicker = 1\n\n[[categories]]")),
+             Catch::Contains("risk.flicker"));
 }

@@ -88,8 +88,10 @@ class Feed {
     auto b = levels(bids), a = levels(asks);
     apply({SourceKind::market}, DepthEvent{market(symbol), first, last, b, a});
   }
-  void trade(const char* symbol, uint64_t trade_id, const char* price, const char* quantity, uint64_t maker_order) {
-    apply({SourceKind::market}, TradeEvent{market(symbol), trade_id, px(price), qty(quantity), maker_order, now_});
+  void trade(const char* symbol, uint64_t trade_id, const char* price, const char* quantity, uint64_t maker_order,
+             uint64_t taker_order = 0) {
+    apply({SourceKind::market},
+          TradeEvent{market(symbol), trade_id, px(price), qty(quantity), maker_order, now_, taker_order});
   }
   // A resting limit order of an MM (orderAccepted / orderModified).
   void quote(const char* id, const char* symbol, uint64_t order_id, Side side, const char* price,

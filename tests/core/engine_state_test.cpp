@@ -96,6 +96,6 @@ TEST_CASE("engine state: a truncated state or another program's is refused, the 
 
   std::string future = saved;
   future[0] = 9;  // the state format number comes first
-  CHECK(target.load_state(future).message() == "engine state format 9, this mmscore reads 1");
+  CHECK(target.load_state(future).message() == "engine state format 9, this mmscore reads 2");
   CHECK(state_of(target) == before);
 }

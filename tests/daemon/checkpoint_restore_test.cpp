@@ -66,6 +66,7 @@ struct Recorder {
     so.exchange = simulated_exchange(settings);
     so.events_per_second = 400;
     so.faults = kFaults;
+    so.faults_after_sessions = 1 + settings.program.mms.size();  // public + each MM's: a slow start misses none
     client.reconnect_min = 50'000;
     client.reconnect_max = 300'000;
     for (const MarketSpec& m : settings.program.markets) client.symbols.push_back(m.symbol);

@@ -78,6 +78,7 @@ void run_live(bool tls) {
   so.exchange = simulated_exchange(settings);
   so.events_per_second = 400;
   so.faults = kFaults;
+  so.faults_after_sessions = 1 + program.mms.size();  // from when the daemon is connected (TSan is slow)
   if (tls) {
     so.tls_cert_file = cert->cert_file;
     so.tls_key_file = cert->key_file;

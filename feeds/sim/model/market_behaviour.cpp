@@ -3,6 +3,8 @@
 // seeded Rng, so the same seed gives the same events everywhere.
 #include "feeds/sim/model/synthetic_exchange.h"
 
+#include <algorithm>
+
 namespace mm::sim {
 
 namespace {
@@ -22,6 +24,7 @@ StyleShape shape_of(QuoteStyle s) {
     case QuoteStyle::intermittent: break;
     case QuoteStyle::one_sided: return {500, 2'000, 3'000, 10'000, false};
     case QuoteStyle::tiny: return {500, 2'000, 300, 1'800, true};
+    case QuoteStyle::sample_timed: break;
   }
   return {500, 2'000, 3'000, 10'000, true};
 }
@@ -35,6 +38,7 @@ const char* to_string(QuoteStyle s) {
     case QuoteStyle::intermittent: return "intermittent";
     case QuoteStyle::one_sided: return "one_sided";
     case QuoteStyle::tiny: return "tiny";
+    case QuoteStyle::sample_timed: return "sample_timed";
   }
   return "?";
 }
@@ -76,6 +80,7 @@ void SyntheticExchange::requote(uint32_t m, uint32_t account) {
   const QuoteStyle style = options_.accounts[account].style;
   cancel_all(m, account);
   if (style == QuoteStyle::intermittent && rng_.chance(options_.intermittent_pull_permille)) return;
+  if (style == QuoteStyle::sample_timed && !sample_window_open_) return;
   const StyleShape shape = shape_of(style);
   auto quote_side = [&](Side side) {
     const int64_t orders = rng_.between(1, 3);
@@ -87,6 +92,30 @@ void SyntheticExchange::requote(uint32_t m, uint32_t account) {
   };
   quote_side(Side::bid);
   if (shape.asks) quote_side(Side::ask);
+}
+
+bool SyntheticExchange::in_sample_window() {
+  const ExchangeOptions::SampleTiming& t = options_.sample_timing;
+  const YearMonth month = month_of(now_);
+  if (!samples_ || month_of(samples_->instant(0)) != month) samples_.emplace(month, t.interval, t.jitter, t.seed);
+  const uint32_t k = samples_->first_at_or_after(now_ - t.lead);
+  return k < samples_->count() && samples_->instant(k) <= now_ + t.lead;
+}
+
+// Quotes go up as the window around an instant opens and come down as it closes; in
+// between the account re-quotes like any other (requote() pulls outside the window).
+void SyntheticExchange::follow_samples() {
+  const bool open = in_sample_window();
+  if (open == sample_window_open_) return;
+  sample_window_open_ = open;
+  for (uint32_t a : sample_timed_) {
+    for (uint32_t m = 0; m < markets_.size(); ++m) {
+      const std::vector<uint32_t>& here = markets_[m].accounts;
+      if (std::find(here.begin(), here.end(), a) == here.end()) continue;
+      if (open) requote(m, a);
+      else cancel_all(m, a);
+    }
+  }
 }
 
 void SyntheticExchange::other_user_order(uint32_t m) {

@@ -19,6 +19,7 @@ enum class QuoteStyle : uint8_t {
   intermittent,  // like tight, but often pulls all its quotes instead
   one_sided,     // bids only: never active
   tiny,          // like tight, under 2,000 USD per side
+  sample_timed,  // like tight, but only around the snapshot instants (it knows the seed)
 };
 const char* to_string(QuoteStyle s);
 
@@ -62,6 +63,14 @@ struct ExchangeOptions {
   // Trades kept per market for the REST history (trade_history.h), >= 1; older ones (and
   // their fills) are no longer served.
   size_t history_retention = 100'000;
+  // The program's snapshot schedule, for the sample_timed style: it quotes from `lead`
+  // before each instant to `lead` after it and pulls its quotes otherwise.
+  struct SampleTiming {
+    TimeUs interval = 60 * kUsPerSecond;
+    bool jitter = true;
+    uint64_t seed = 7;
+    TimeUs lead = 2 * kUsPerSecond;
+  } sample_timing;
 };
 
 // Taker fee in basis points, in the quote asset (orderFill `n`, fill history `fee`); makers

@@ -43,6 +43,10 @@ SyntheticExchange::SyntheticExchange(ExchangeOptions options)
   }
   account_orders_.resize(options_.accounts.size() * n_markets);
   maker_volume_.assign(options_.accounts.size() * n_markets, 0);
+  self_volume_.assign(options_.accounts.size() * n_markets, 0);
+  cross_volume_.assign(options_.accounts.size() * n_markets, 0);
+  for (uint32_t a = 0; a < options_.accounts.size(); ++a)
+    if (options_.accounts[a].style == QuoteStyle::sample_timed) sample_timed_.push_back(a);
 
   // Initial books: other users' orders on both sides, sent to nobody (the REST snapshot
   // is how a client learns them).
@@ -62,6 +66,7 @@ void SyntheticExchange::step(TimeUs now, FrameSink sink) {
   arena_.clear();
   pending_.clear();
   ++steps_;
+  if (!sample_timed_.empty()) follow_samples();
   const uint32_t m = uint32_t(rng_.below(markets_.size()));
   walk_fair(m);
   const EventMix& mix = options_.mix;
@@ -136,6 +141,10 @@ void SyntheticExchange::settle_fills(uint32_t m, uint32_t taker_slot, bool immed
     ms.volume += n;
     ++ms.trades;
     if (maker.owner >= 0) maker_volume_[cell(uint32_t(maker.owner), m)] += n;
+    if (maker.owner >= 0 && taker.owner >= 0) {
+      const bool same_mm = options_.accounts[size_t(maker.owner)].mm_id == options_.accounts[size_t(taker.owner)].mm_id;
+      (same_mm ? self_volume_ : cross_volume_)[cell(uint32_t(maker.owner), m)] += n;
+    }
 
     const bool taker_buys = taker.side == Side::bid;
     const size_t offset = arena_.size();

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/decimal.h"
+#include "core/snapshot_schedule.h"
 #include "feeds/sim/model/frame_json.h"
 #include "feeds/sim/model/order_book.h"
 #include "feeds/sim/model/rng.h"
@@ -55,6 +56,10 @@ class SyntheticExchange {
   // Ground truth, exact, 1e-15 quote units, since construction.
   u128 maker_volume(uint32_t account, uint32_t market) const { return maker_volume_[cell(account, market)]; }
   u128 market_volume(uint32_t market) const { return markets_[market].volume; }
+  // The maker account's trades whose taker was an account of a program MM: the same MM
+  // (another of its accounts; an MM never takes its own account's quotes) or another one.
+  u128 self_trade_volume(uint32_t account, uint32_t market) const { return self_volume_[cell(account, market)]; }
+  u128 cross_mm_trade_volume(uint32_t account, uint32_t market) const { return cross_volume_[cell(account, market)]; }
   uint64_t trade_count(uint32_t market) const { return markets_[market].trades; }
   size_t resting_orders() const { return pool_.live(); }
 
@@ -94,6 +99,8 @@ class SyntheticExchange {
   void place_other(uint32_t m, Side side);
   void cancel_other(uint32_t m);
   void take(uint32_t m);
+  bool in_sample_window();  // now_ near a snapshot instant (sample_timed)
+  void follow_samples();    // sample_timed accounts quote or pull as the window opens or closes
   int64_t price_away(uint32_t m, Side side, int64_t distance_ppm) const;
   int64_t qty_for_usd(uint32_t m, int64_t price, int64_t usd) const;
 
@@ -119,6 +126,10 @@ class SyntheticExchange {
   std::vector<MarketState> markets_;
   std::vector<std::vector<uint32_t>> account_orders_;  // [cell(account, market)] slots
   std::vector<u128> maker_volume_;                      // [cell(account, market)]
+  std::vector<u128> self_volume_, cross_volume_;        // [cell(maker account, market)]
+  std::vector<uint32_t> sample_timed_;                  // accounts of that style
+  bool sample_window_open_ = false;
+  std::optional<SnapshotSchedule> samples_;             // of the month of now_
   uint64_t next_order_id_;
   uint64_t steps_ = 0;
 

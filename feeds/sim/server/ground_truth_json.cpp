@@ -71,6 +71,10 @@ std::string ground_truth_json(const GroundTruth& truth, const ExchangeOptions& e
       append_volume(out, at(truth.maker_volume, a, m));
       out.append(",\"knowable_maker_volume\":");
       append_volume(out, at(truth.knowable_maker_volume, a, m));
+      out.append(",\"self_trade_volume\":");
+      append_volume(out, at(truth.self_trade_volume, a, m));
+      out.append(",\"cross_mm_trade_volume\":");
+      append_volume(out, at(truth.cross_mm_trade_volume, a, m));
       out.push_back('}');
     }
     out.append("]}");

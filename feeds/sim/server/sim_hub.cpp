@@ -319,9 +319,12 @@ GroundTruth SimHub::ground_truth() const {
   const size_t accounts = exchange_.account_count(), markets = exchange_.market_count();
   t.maker_volume.assign(accounts, std::vector<u128>(markets, 0));
   t.knowable_maker_volume.assign(accounts, std::vector<u128>(markets, 0));
+  t.self_trade_volume = t.cross_mm_trade_volume = t.maker_volume;
   for (uint32_t a = 0; a < accounts; ++a) {
     for (uint32_t m = 0; m < markets; ++m) {
       t.maker_volume[a][m] = exchange_.maker_volume(a, m);
+      t.self_trade_volume[a][m] = exchange_.self_trade_volume(a, m);
+      t.cross_mm_trade_volume[a][m] = exchange_.cross_mm_trade_volume(a, m);
       t.knowable_maker_volume[a][m] = knowable_.knowable(a, m);
     }
   }

@@ -195,6 +195,7 @@ struct SimServer::Impl {
 
   // Server thread only.
   Steady::time_point t0;
+  Steady::time_point faults_t0;  // the fault schedule's zero
   uint64_t steps_done = 0;
   size_t next_fault = 0;
   TimeUs last_now = 0;
@@ -276,6 +277,7 @@ Result<> SimServer::Impl::start() {
     driver_timer->expires_at(t0);
     drive();
   }
+  faults_t0 = t0;
   arm_fault_timer();
   if (std::any_of(faults.begin(), faults.end(), [](const Fault& f) { return f.kind == FaultKind::stale_depth; })) {
     capture_depth();
@@ -335,10 +337,19 @@ void SimServer::Impl::drive() {
 
 void SimServer::Impl::arm_fault_timer() {
   if (stopping || next_fault == faults.size()) return;
-  fault_timer->expires_at(t0 + us(faults[next_fault].at));
+  if (options.faults_after_sessions > 0 && next_fault == 0 && hub->session_count() < options.faults_after_sessions) {
+    fault_timer->expires_after(std::chrono::milliseconds(10));  // not all connected yet: look again
+    fault_timer->async_wait([this](const error_code& ec) {
+      if (ec || stopping) return;
+      faults_t0 = Steady::now();
+      arm_fault_timer();
+    });
+    return;
+  }
+  fault_timer->expires_at(faults_t0 + us(faults[next_fault].at));
   fault_timer->async_wait([this](const error_code& ec) {
     if (ec || stopping) return;
-    const TimeUs elapsed = since_start();
+    const TimeUs elapsed = TimeUs(std::chrono::duration_cast<std::chrono::microseconds>(Steady::now() - faults_t0).count());
     for (; next_fault < faults.size() && faults[next_fault].at <= elapsed; ++next_fault) {
       hub->fire(faults[next_fault], now_us());
     }

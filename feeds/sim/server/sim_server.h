@@ -36,6 +36,9 @@ struct SimServerOptions {
   //   drop_public@30s  drop_private:alpha/main@45s  gap:SOL_USDC@60s  stale_depth@75s
   //   malformed@90s  delay_rest:3s@100s  (grammar and meaning: feeds/sim/server/README.md)
   std::string faults;
+  // Non-zero: the fault times count from when this many client sessions are connected (a
+  // test's daemon on a loaded machine may take seconds to connect), not from start().
+  size_t faults_after_sessions = 0;
   std::string ground_truth_file;       // written by stop() when set
   // REST history: trades kept per market are exchange.history_retention. Fill history
   // timestamps as ISO strings without zone instead of ms (both exist in Backpack versions).
@@ -71,6 +74,9 @@ struct GroundTruth {
   // [account][market] the part of maker_volume a client could know from what the server
   // queued to it (knowable_volume.h); <= maker_volume.
   std::vector<std::vector<u128>> knowable_maker_volume;
+  // [maker account][market] trades whose taker was an account of the same MM (self) or of
+  // another MM of the simulation (cross_mm) (SCORING.md section 16).
+  std::vector<std::vector<u128>> self_trade_volume, cross_mm_trade_volume;
   // [market] trades made, and those of them never delivered by any path: no trade frame
   // queued to a trade.<S> subscriber, no orderFill frame queued to a private session, and
   // not in a trades or fills history body that was sent (trade_delivery.h).
@@ -92,7 +98,7 @@ HistoryOnlyTally history_only_before(const GroundTruth& truth, uint32_t market, 
 
 // The ground truth file: {"markets":[{"symbol","volume","trades","trades_never_served"}],
 // "accounts":[{"mm_id","account","markets":[{"symbol","maker_volume",
-// "knowable_maker_volume"}]}]}, volumes as exact decimal strings in quote units with 15
+// "knowable_maker_volume","self_trade_volume","cross_mm_trade_volume"}]}]}, volumes as exact decimal strings in quote units with 15
 // decimals (maker_volume: every maker fill), counts as integers.
 std::string ground_truth_json(const GroundTruth& truth, const ExchangeOptions& exchange);
 

@@ -116,6 +116,9 @@ TEST_CASE("stream: a client that never reads is dropped at the queue limit, the 
   INFO("published " << published);
   REQUIRE(s.server->stats().ws_dropped_slow == 1);
   CHECK(stuck.wait_closed(10000));
+  // The server counts the session gone once its teardown ran, just after the close.
+  for (int i = 0; i < 500 && s.server->stats().ws_clients != 1; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   CHECK(s.server->stats().ws_clients == 1);
 
   // The reading client still gets new states.

@@ -43,12 +43,19 @@ inline ExchangeOptions small_options(uint64_t seed) {
 // Parses journal lines (with the padding the parser needs) and applies them to an Engine.
 class EngineRig {
  public:
-  EngineRig(const ExchangeOptions& options, TimeUs snapshot_interval, bool jitter = false)
+  // `tweak(program)`, when given, changes the program's knobs before the engine is made.
+  template <class Tweak = std::nullptr_t>
+  EngineRig(const ExchangeOptions& options, TimeUs snapshot_interval, bool jitter = false, Tweak tweak = nullptr)
       : options_(options),
-        sim_(make_sim_program(options, snapshot_interval, jitter)),
+        sim_(tweaked(make_sim_program(options, snapshot_interval, jitter), tweak)),
         engine_(std::make_unique<Engine>(sim_.program)),
         parser_(std::make_unique<RecordParser>(sim_.program)) {}
 
+  template <class Tweak>
+  static SimProgram tweaked(SimProgram p, Tweak& tweak) {
+    if constexpr (!std::is_same_v<Tweak, std::nullptr_t>) tweak(p.program);
+    return p;
+  }
   const SimProgram& sim() const { return sim_; }
   Engine& engine() { return *engine_; }
   uint64_t refused() const { return refused_; }
