@@ -361,6 +361,11 @@ void ApiCore::tick() {
     if (closed) client->send(closed);
     client->send(message);
   }
+  history_.save_if_due(t);
+}
+
+void ApiCore::save_history() {
+  if (auto saved = history_.save(); !saved) spdlog::warn("history: not saved: {}", saved.message());
 }
 
 void ApiCore::stream_accepted(const std::shared_ptr<StreamClient>& client) {

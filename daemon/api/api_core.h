@@ -80,6 +80,9 @@ class ApiCore {
   // Server timer: a newly published state updates the history, the activity tracker,
   // and is pushed to stream clients (after month_closed when a month was frozen).
   void tick();
+  // Writes the history to its file (HistoryOptions::file), if any: at shutdown, once
+  // the server thread is gone (tick() also saves it every save_every).
+  void save_history();
 
   void stream_accepted(const std::shared_ptr<StreamClient>& client);  // sends the latest view at once
   void stream_rejected();                                              // the handshake failed

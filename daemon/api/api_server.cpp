@@ -186,6 +186,7 @@ void ApiServer::stop() {
   // Every handler ends once its socket is closed; a stuck one is cut off after 2 s.
   if (s.finished.get_future().wait_for(std::chrono::seconds(2)) != std::future_status::ready) s.io.stop();
   s.thread.join();
+  s.core.save_history();  // the charts' history outlives the process (HistoryOptions::file)
 }
 
 ApiStatsSnapshot ApiServer::stats() const { return impl_->core.stats_snapshot(); }

@@ -1,9 +1,21 @@
 #include "daemon/api/history.h"
 
-#include <algorithm>
-#include <cmath>
-#include <limits>
+#include <fcntl.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+#include <openssl/evp.h>
+#include <spdlog/spdlog.h>
+
+#include "core/state_codec.h"
 #include "daemon/api/markets_view.h"
 #include "daemon/api/mm_view.h"
 
@@ -13,6 +25,9 @@ namespace {
 
 constexpr float kNull = std::numeric_limits<float>::quiet_NaN();
 constexpr size_t kMaxPoints = 100'000;
+constexpr std::string_view kMagic = "MMSHIST\n";
+constexpr uint32_t kFormat = 1;
+constexpr size_t kDigest = 32;
 
 float opt(const std::optional<double>& v) { return v ? float(*v) : kNull; }
 
@@ -25,14 +40,65 @@ constexpr SeriesName kMmSeries[] = {
 constexpr SeriesName kMarketSeries[] = {
     {"spread_bps", 3}, {"bid_depth_usd", 2}, {"ask_depth_usd", 2}, {"active_mms", 0}};
 
+std::string sha256(std::string_view bytes) {
+  unsigned char d[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(bytes.data(), bytes.size(), d, &len, EVP_sha256(), nullptr);
+  return std::string(reinterpret_cast<const char*>(d), len);
+}
+
+std::string errno_text(const std::string& what) { return what + ": " + std::strerror(errno); }
+
+// Temp file beside `path` (a leftover of a crash is overwritten), synced, renamed over
+// the old file, then the directory synced: a reader finds the old file or the new one.
+Result<> write_atomically(const std::string& path, std::string_view bytes) {
+  const std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  std::error_code ec;
+  if (!dir.empty()) std::filesystem::create_directories(dir, ec);
+  const std::string temp = path + ".tmp";
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+  if (fd < 0) return make_error(errno_text(temp));
+  bool ok = true;
+  for (std::string_view rest = bytes; ok && !rest.empty();) {
+    const ssize_t n = ::write(fd, rest.data(), rest.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) ok = false;
+    else rest.remove_prefix(size_t(n));
+  }
+  std::string why = ok ? "" : errno_text(temp);
+  if (ok && ::fsync(fd) != 0) ok = false, why = errno_text(temp);
+  ::close(fd);
+  if (ok && ::rename(temp.c_str(), path.c_str()) != 0) ok = false, why = errno_text(path);
+  if (!ok) {
+    ::unlink(temp.c_str());
+    return make_error(why);
+  }
+  const int dfd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+  return {};
+}
+
+// a (standing for na points) merged with b (nb): the weighted mean of the non-null ones.
+float merged(float a, uint32_t na, float b, uint32_t nb) {
+  if (std::isnan(a)) return b;
+  if (std::isnan(b)) return a;
+  return float((double(a) * na + double(b) * nb) / double(na + nb));
+}
+
 }  // namespace
 
 History::History(const Program& program, HistoryOptions options)
     : program_(program),
-      options_(options),
+      options_(std::move(options)),
       width_(program.mms.size() * kPerMm + program.markets.size() * kPerMarket) {
   if (options_.interval <= 0) options_.interval = kUsPerSecond;
   capacity_ = size_t(std::clamp<TimeUs>(options_.span / options_.interval, 1, TimeUs(kMaxPoints)));
+  options_.coarse_points = std::min(options_.coarse_points, kMaxPoints);
+  if (options_.coarse_points == 1) options_.coarse_points = 2;  // a pair to merge
+  load();
 }
 
 bool History::sample(const PublishedState& state) {
@@ -43,13 +109,8 @@ bool History::sample(const PublishedState& state) {
   if (bucket <= last_bucket_) return false;
   last_bucket_ = bucket;
 
-  if (t_ms_.size() < capacity_) {  // grows to capacity, then wraps
-    t_ms_.resize(t_ms_.size() + 1);
-    values_.resize(values_.size() + width_);
-  }
-  const size_t s = head_;
-  t_ms_[s] = state.published_at / 1000;
-  float* v = values_.data() + s * width_;
+  std::vector<float> row(width_);
+  float* v = row.data();
   for (uint32_t i = 0; i < program_.mms.size(); ++i) {
     const MmFigures f = mm_figures(r, i);
     *v++ = float(double(r.mms[i].total_reward) / 100.0);
@@ -59,23 +120,100 @@ bool History::sample(const PublishedState& state) {
   }
   for (uint32_t m = 0; m < program_.markets.size(); ++m) {
     const MarketFigures f = market_figures(program_, state, m);
-    *v++ = opt(f.spread_bps);
-    *v++ = float(notional_to_double(f.bid_depth_usd));
-    *v++ = float(notional_to_double(f.ask_depth_usd));
-    *v++ = float(f.active_mms);
+    // An unobserved market (public feed down, book out of sync) has no book to speak
+    // of: null, drawn as a gap, not as a spread or a depth of 0.
+    const bool seen = f.observed;
+    *v++ = seen ? opt(f.spread_bps) : kNull;
+    *v++ = seen ? float(notional_to_double(f.bid_depth_usd)) : kNull;
+    *v++ = seen ? float(notional_to_double(f.ask_depth_usd)) : kNull;
+    *v++ = seen ? float(f.active_mms) : kNull;
   }
-  head_ = (head_ + 1) % capacity_;
-  count_ = std::min(count_ + 1, capacity_);
+  push_fine(state.published_at / 1000, row.data());
+  dirty_ = true;
   return true;
 }
 
+void History::push_fine(int64_t t_ms, const float* row) {
+  if (t_ms_.size() < capacity_) {  // grows to capacity, then wraps
+    t_ms_.resize(t_ms_.size() + 1);
+    values_.resize(values_.size() + width_);
+  } else if (count_ == capacity_ && options_.coarse_points > 0) {  // the oldest moves down a tier
+    push_coarse(t_ms_[head_], t_ms_[head_], 1, values_.data() + head_ * width_);
+  }
+  t_ms_[head_] = t_ms;
+  std::copy(row, row + width_, values_.data() + head_ * width_);
+  head_ = (head_ + 1) % capacity_;
+  count_ = std::min(count_ + 1, capacity_);
+}
+
+void History::push_coarse(int64_t first_ms, int64_t last_ms, uint32_t n, const float* row) {
+  const int64_t gap_ms = 2 * options_.interval / 1000;
+  if (!coarse_n_.empty() && coarse_n_.back() + n <= coarse_span_ && first_ms - coarse_t_last_.back() <= gap_ms) {
+    float* back = coarse_values_.data() + (coarse_n_.size() - 1) * width_;
+    for (size_t c = 0; c < width_; ++c) back[c] = merged(back[c], coarse_n_.back(), row[c], n);
+    coarse_t_last_.back() = last_ms;
+    coarse_n_.back() += n;
+    return;
+  }
+  coarse_t_first_.push_back(first_ms);
+  coarse_t_last_.push_back(last_ms);
+  coarse_n_.push_back(n);
+  coarse_values_.insert(coarse_values_.end(), row, row + width_);
+  if (coarse_n_.size() > options_.coarse_points) halve_coarse();
+}
+
+// Neighbouring pairs become one point: half the points, twice the span.
+void History::halve_coarse() {
+  const size_t n = coarse_n_.size();
+  size_t out = 0;
+  for (size_t k = 0; k < n; k += 2, ++out) {
+    float* dst = coarse_values_.data() + out * width_;
+    const float* a = coarse_values_.data() + k * width_;
+    if (k + 1 < n) {
+      const float* b = a + width_;
+      for (size_t c = 0; c < width_; ++c) dst[c] = merged(a[c], coarse_n_[k], b[c], coarse_n_[k + 1]);
+      coarse_t_first_[out] = coarse_t_first_[k];
+      coarse_t_last_[out] = coarse_t_last_[k + 1];
+      coarse_n_[out] = coarse_n_[k] + coarse_n_[k + 1];
+    } else {
+      std::copy(a, a + width_, dst);
+      coarse_t_first_[out] = coarse_t_first_[k];
+      coarse_t_last_[out] = coarse_t_last_[k];
+      coarse_n_[out] = coarse_n_[k];
+    }
+  }
+  coarse_t_first_.resize(out);
+  coarse_t_last_.resize(out);
+  coarse_n_.resize(out);
+  coarse_values_.resize(out * width_);
+  coarse_span_ *= 2;
+}
+
 std::string History::json(const Role& role, int64_t since_ms) const {
-  size_t first = 0;  // oldest point to include
-  while (first < count_ && t_ms_[slot(first)] <= since_ms) ++first;
+  // Every point in time order, coarse first; a null row (nullptr) after a point followed
+  // by more than two intervals without one.
+  struct Entry {
+    int64_t t;
+    const float* row;
+  };
+  const int64_t interval_ms = options_.interval / 1000;
+  std::vector<Entry> entries;
+  entries.reserve(size() + 16);
+  int64_t prev_last = INT64_MIN;
+  auto add = [&](int64_t first, int64_t last, const float* row) {
+    if (prev_last != INT64_MIN && first - prev_last > 2 * interval_ms && prev_last + interval_ms > since_ms)
+      entries.push_back({prev_last + interval_ms, nullptr});
+    if (first > since_ms) entries.push_back({first, row});
+    prev_last = last;
+  };
+  for (size_t k = 0; k < coarse_n_.size(); ++k)
+    add(coarse_t_first_[k], coarse_t_last_[k], coarse_values_.data() + k * width_);
+  for (size_t k = 0; k < count_; ++k) add(t_ms_[slot(k)], t_ms_[slot(k)], values_.data() + slot(k) * width_);
+
   auto series = [&](JsonWriter& w, size_t column, int decimals) {
     w.begin_array();
-    for (size_t k = first; k < count_; ++k) {
-      const float x = values_[slot(k) * width_ + column];
+    for (const Entry& e : entries) {
+      const float x = e.row ? e.row[column] : kNull;
       if (std::isnan(x)) w.null();
       else write_number(w, double(x), decimals);
     }
@@ -84,10 +222,12 @@ std::string History::json(const Role& role, int64_t since_ms) const {
 
   JsonWriter w(false);
   w.begin_object();
-  w.key("interval_ms").value(int64_t(options_.interval / 1000));
+  w.key("interval_ms").value(int64_t(interval_ms));
   w.key("capacity").value(uint64_t(capacity_));
+  w.key("coarse_points").value(uint64_t(options_.coarse_points));
+  w.key("coarse_step_ms").value(int64_t(options_.coarse_points ? int64_t(coarse_span_) * interval_ms : 0));
   w.key("t_ms").begin_array();
-  for (size_t k = first; k < count_; ++k) w.value(t_ms_[slot(k)]);
+  for (const Entry& e : entries) w.value(e.t);
   w.end_array();
   w.key("mms").begin_array();
   for (uint32_t i = 0; i < program_.mms.size(); ++i) {
@@ -113,6 +253,123 @@ std::string History::json(const Role& role, int64_t since_ms) const {
   w.end_array();
   w.end_object();
   return w.take();
+}
+
+// ---- persistence ---------------------------------------------------------------------
+
+std::string History::encode() const {
+  StateWriter w;
+  w.put_bytes(kMagic.data(), kMagic.size());
+  w.put<uint32_t>(kFormat);
+  w.put<int64_t>(options_.interval);
+  w.put<uint64_t>(program_.mms.size());
+  for (const auto& m : program_.mms) w.put_string(m.id);
+  w.put<uint64_t>(program_.markets.size());
+  for (const auto& m : program_.markets) w.put_string(m.symbol);
+  w.put<int64_t>(last_bucket_);
+  w.put<uint64_t>(count_);
+  for (size_t k = 0; k < count_; ++k) {
+    w.put<int64_t>(t_ms_[slot(k)]);
+    w.put_bytes(values_.data() + slot(k) * width_, width_ * sizeof(float));
+  }
+  w.put<uint64_t>(coarse_span_);
+  w.put_vector(coarse_t_first_);
+  w.put_vector(coarse_t_last_);
+  w.put_vector(coarse_n_);
+  w.put_vector(coarse_values_);
+  std::string out = std::move(w.bytes());
+  out += sha256(out);
+  return out;
+}
+
+Result<> History::restore(std::string_view bytes) {
+  if (bytes.size() < kMagic.size() + kDigest || bytes.substr(0, kMagic.size()) != kMagic)
+    return make_error("not a history file");
+  const std::string_view body = bytes.substr(0, bytes.size() - kDigest);
+  if (sha256(body) != bytes.substr(body.size())) return make_error("damaged (SHA-256 does not match)");
+  StateReader r(body.substr(kMagic.size()));
+  if (r.get<uint32_t>() != kFormat) return make_error("another format");
+  if (r.get<int64_t>() != options_.interval) return make_error("written at another history interval");
+  bool same = r.get<uint64_t>() == program_.mms.size();
+  for (size_t i = 0; same && i < program_.mms.size(); ++i) same = r.get_string() == program_.mms[i].id;
+  same = same && r.get<uint64_t>() == program_.markets.size();
+  for (size_t i = 0; same && i < program_.markets.size(); ++i) same = r.get_string() == program_.markets[i].symbol;
+  if (!same || !r.ok()) return make_error("written for other MMs or markets");
+  const int64_t last_bucket = r.get<int64_t>();
+  const uint64_t fine = r.get_length(sizeof(int64_t) + width_ * sizeof(float));
+  std::vector<int64_t> t(fine);
+  std::vector<float> values(fine * width_);
+  for (size_t k = 0; k < fine; ++k) {
+    t[k] = r.get<int64_t>();
+    for (size_t c = 0; c < width_; ++c) values[k * width_ + c] = r.get<float>();
+  }
+  const uint64_t span = r.get<uint64_t>();
+  std::vector<int64_t> first, last;
+  std::vector<uint32_t> n;
+  std::vector<float> coarse;
+  r.get_vector(first);
+  r.get_vector(last);
+  r.get_vector(n);
+  r.get_vector(coarse);
+  if (!r.ok() || !r.at_end() || last.size() != first.size() || n.size() != first.size() ||
+      coarse.size() != first.size() * width_ || span == 0)
+    return make_error("truncated or inconsistent");
+
+  // Rebuilt through the same pushes as live points: a smaller fine tier or coarse tier
+  // than the file's (changed options) merges or drops the way the live history would.
+  head_ = count_ = 0;
+  t_ms_.clear();
+  values_.clear();
+  coarse_t_first_.clear();
+  coarse_t_last_.clear();
+  coarse_n_.clear();
+  coarse_values_.clear();
+  coarse_span_ = 1;
+  if (options_.coarse_points > 0) {
+    coarse_span_ = span;
+    for (size_t k = 0; k < first.size(); ++k) push_coarse(first[k], last[k], n[k], coarse.data() + k * width_);
+  }
+  for (size_t k = 0; k < fine; ++k) push_fine(t[k], values.data() + k * width_);
+  last_bucket_ = last_bucket;
+  dirty_ = false;
+  return {};
+}
+
+Result<> History::save() {
+  if (options_.file.empty() || !dirty_) return {};
+  if (auto written = write_atomically(options_.file, encode()); !written) return written;
+  dirty_ = false;
+  return {};
+}
+
+void History::save_if_due(TimeUs now) {
+  if (options_.file.empty()) return;
+  if (last_save_ == 0) last_save_ = now;
+  if (now - last_save_ < options_.save_every) return;
+  last_save_ = now;
+  if (auto saved = save(); !saved) spdlog::warn("history: not saved: {}", saved.message());
+}
+
+void History::load() {
+  if (options_.file.empty()) return;
+  std::error_code ec;
+  if (!std::filesystem::exists(options_.file, ec)) {
+    spdlog::info("history: no saved history at {}: the charts start now", options_.file);
+    return;
+  }
+  std::ifstream in(options_.file, std::ios::binary);
+  std::ostringstream content;
+  content << in.rdbuf();
+  if (!in) {
+    spdlog::warn("history: {}: cannot read it: the charts start now", options_.file);
+    return;
+  }
+  if (auto restored = restore(content.str()); !restored) {
+    spdlog::warn("history: {}: {}: ignored, the charts start now", options_.file, restored.message());
+    return;
+  }
+  spdlog::info("history: {} points ({} coarse, {} fine points each) from {}", size(), coarse_size(),
+               coarse_span_, options_.file);
 }
 
 }  // namespace mm::api

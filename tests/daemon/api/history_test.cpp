@@ -1,0 +1,158 @@
+// GET /v1/history beyond the fine ring: the coarse tier that keeps the month (pairs
+// merged when full), gaps as null rows, unobserved markets as nulls, and the file that
+// carries the history across a restart.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include "daemon/api/history.h"
+#include "tests/core/scoring_test_util.h"
+#include "tests/daemon/api/api_fixture.h"
+
+using namespace api_test;
+using mm::api::History;
+using mm::api::HistoryOptions;
+using mm::api::Role;
+using scoring_test::Json;
+using scoring_test::parse_json;
+
+namespace {
+
+constexpr TimeUs kT0 = 1'776'254'400'000'000;  // 2026-04-15T12:00:00Z
+const Role kOps{Role::Kind::ops, 0};
+
+const Json& by_key(const Json& array, const char* key, const std::string& value) {
+  for (const Json& item : array.items)
+    if (item[key].str() == value) return item;
+  FAIL("no element with " << key << " = " << value);
+  return array;
+}
+
+std::vector<int64_t> times(const Json& h) {
+  std::vector<int64_t> out;
+  for (const Json& t : h["t_ms"].items) out.push_back(std::stoll(t.text));
+  return out;
+}
+
+// A state whose alpha reward is `cents`, published at `t`.
+std::unique_ptr<PublishedState> state_at(const Program& p, TimeUs t, Cents cents) {
+  auto s = make_state(p, t);
+  s->report.mms[kAlpha].total_reward = cents;
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("history: the coarse tier keeps what the ring lets go, pairs merged when full") {
+  const Program p = make_program();
+  // Fine: 2 points of 1 s; coarse: at most 4 points.
+  History h(p, HistoryOptions{kUsPerSecond, 2 * kUsPerSecond, 4});
+  for (int k = 0; k < 10; ++k) REQUIRE(h.sample(*state_at(p, kT0 + k * kUsPerSecond, 100 * k)));
+  // 8 points went down a tier: 8 -> 4 -> (a fifth) halved to 3 of 2, then 4 of 2 points.
+  CHECK(h.coarse_size() == 4);
+  CHECK(h.coarse_span() == 2);
+  CHECK(h.size() == 6);
+  const Json j = parse_json(h.json(kOps, INT64_MIN));
+  CHECK(j["coarse_step_ms"].text == "2000");
+  const std::vector<int64_t> t = times(j);
+  REQUIRE(t.size() == 6);
+  for (int k = 0; k < 4; ++k) CHECK(t[k] == (kT0 + 2 * k * kUsPerSecond) / 1000);  // a pair's first time
+  CHECK(t[4] == (kT0 + 8 * kUsPerSecond) / 1000);
+  CHECK(t[5] == (kT0 + 9 * kUsPerSecond) / 1000);
+  const Json& reward = by_key(j["mms"], "mm_id", "alpha")["total_reward_usd"];
+  // Means of the pairs (0, 1), (2, 3), ...: 0.5, 2.5, 4.5, 6.5 USD; then 8 and 9.
+  CHECK(reward[0].text == "0.5");
+  CHECK(reward[1].text == "2.5");
+  CHECK(reward[3].text == "6.5");
+  CHECK(reward[4].text == "8");
+  CHECK(reward[5].text == "9");
+
+  // A month at 10 s in a day's ring and 2,048 coarse points: bounded, the month covered.
+  History month(p, HistoryOptions{10 * kUsPerSecond, 24 * 3600 * kUsPerSecond, 2048});
+  const TimeUs start = kT0 - 14 * 24 * 3600 * kUsPerSecond;  // 2026-04-01
+  const int points = 30 * 24 * 360;
+  auto s = make_state(p, start);
+  for (int k = 0; k < points; ++k) {
+    s->published_at = start + int64_t(k) * 10 * kUsPerSecond;
+    s->report.mms[kAlpha].total_reward = k;
+    REQUIRE(month.sample(*s));
+  }
+  CHECK(month.size() <= 8640 + 2048);
+  CHECK(month.capacity() == 8640);
+  const Json m = parse_json(month.json(kOps, INT64_MIN));
+  const std::vector<int64_t> mt = times(m);
+  CHECK(mt.front() == start / 1000);  // the month's first point is still there
+  CHECK(mt.back() == (start + int64_t(points - 1) * 10 * kUsPerSecond) / 1000);
+  CHECK(std::is_sorted(mt.begin(), mt.end()));
+  CHECK(m["t_ms"].size() == month.size());  // no gap: no null rows
+}
+
+TEST_CASE("history: an outage is a null row, an unobserved market is null") {
+  const Program p = make_program();
+  History h(p, HistoryOptions{kUsPerSecond, 60 * kUsPerSecond});
+  REQUIRE(h.sample(*make_state(p, kT0)));
+  REQUIRE(h.sample(*make_state(p, kT0 + kUsPerSecond)));
+  REQUIRE(h.sample(*make_state(p, kT0 + 30 * kUsPerSecond)));  // 29 s without a point
+  const Json j = parse_json(h.json(kOps, INT64_MIN));
+  const std::vector<int64_t> t = times(j);
+  REQUIRE(t.size() == 4);
+  CHECK(t[2] == (kT0 + 2 * kUsPerSecond) / 1000);  // one null row after the last point before the gap
+  const Json& alpha = by_key(j["mms"], "mm_id", "alpha");
+  CHECK_FALSE(alpha["total_reward_usd"][1].is_null());
+  CHECK(alpha["total_reward_usd"][2].is_null());
+  CHECK_FALSE(alpha["total_reward_usd"][3].is_null());
+  // since= after the gap's start: no null row; before it: the row is there.
+  CHECK(parse_json(h.json(kOps, (kT0 + 5 * kUsPerSecond) / 1000))["t_ms"].size() == 1);
+  CHECK(parse_json(h.json(kOps, (kT0 + kUsPerSecond) / 1000))["t_ms"].size() == 2);
+
+  // BTC_USDC_PERP is not observed in the fixture (book out of sync): no depth of 0, null.
+  const Json& btc = by_key(j["markets"], "symbol", "BTC_USDC_PERP");
+  CHECK(btc["bid_depth_usd"][0].is_null());
+  CHECK(btc["ask_depth_usd"][0].is_null());
+  CHECK(btc["active_mms"][0].is_null());
+  CHECK(by_key(j["markets"], "symbol", "SOL_USDC")["bid_depth_usd"][0].text == "250000");
+}
+
+TEST_CASE("history: saved to its file and read back by a new History") {
+  const Program p = make_program();
+  const std::string dir = temp_dir();
+  HistoryOptions o{kUsPerSecond, 3 * kUsPerSecond, 4, dir + "/checkpoints/history.bin"};
+  std::string before;
+  {
+    History h(p, o);  // no file yet: empty
+    CHECK(h.size() == 0);
+    for (int k = 0; k < 9; ++k) h.sample(*state_at(p, kT0 + k * kUsPerSecond, 100 * k));
+    REQUIRE(h.save());
+    before = h.json(kOps, INT64_MIN);
+    CHECK(std::filesystem::exists(o.file));
+    CHECK_FALSE(std::filesystem::exists(o.file + ".tmp"));
+  }
+  History again(p, o);
+  CHECK(again.json(kOps, INT64_MIN) == before);
+  CHECK_FALSE(again.sample(*state_at(p, kT0 + 8 * kUsPerSecond, 0)));  // that interval is taken
+  CHECK(again.sample(*state_at(p, kT0 + 20 * kUsPerSecond, 0)));      // after a downtime
+  const Json j = parse_json(again.json(kOps, INT64_MIN));
+  CHECK(j["t_ms"].items.back().text == std::to_string((kT0 + 20 * kUsPerSecond) / 1000));
+  CHECK(j["t_ms"].items[j["t_ms"].size() - 2].text == std::to_string((kT0 + 9 * kUsPerSecond) / 1000));  // the gap
+
+  SECTION("a damaged file or another program's is ignored") {
+    std::string bytes = again.encode();
+    bytes[bytes.size() / 2] ^= 1;
+    History fresh(p, HistoryOptions{kUsPerSecond, 3 * kUsPerSecond, 4});
+    CHECK_FALSE(fresh.restore(bytes));
+    CHECK(fresh.size() == 0);
+    Program other = make_program();
+    other.mms[kGamma].id = "zulu";
+    History foreign(other, HistoryOptions{kUsPerSecond, 3 * kUsPerSecond, 4});
+    const auto refused = foreign.restore(again.encode());
+    REQUIRE_FALSE(refused);
+    CHECK(refused.message() == "written for other MMs or markets");
+    History slower(p, HistoryOptions{2 * kUsPerSecond, 3 * kUsPerSecond, 4});
+    CHECK_FALSE(slower.restore(again.encode()));
+    write_file(o.file, "garbage");
+    History after_garbage(p, o);
+    CHECK(after_garbage.size() == 0);
+  }
+  std::filesystem::remove_all(dir);
+}
