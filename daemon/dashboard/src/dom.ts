@@ -64,8 +64,12 @@ export const plain = (v: number | null | undefined, digits = 0): string =>
 export const yesNo = (v: boolean | null | undefined, yes = "yes", no = "no"): string =>
   v == null ? DASH : v ? yes : no;
 
-export const time = (rfc3339: string | null | undefined): string =>
-  rfc3339 ? new Date(rfc3339).toLocaleString() : DASH;
+// Times are shown in UTC, as the API and the reports give them: "2026-12-01 21:44:10 UTC".
+export const time = (rfc3339: string | null | undefined): string => {
+  const d = rfc3339 ? new Date(rfc3339) : null;
+  if (!d || Number.isNaN(d.getTime())) return DASH;
+  return `${d.toISOString().slice(0, 19).replace("T", " ")} UTC`;
+};
 
 // A badge: small coloured label; `tone` picks the colour in style.css.
 export const badge = (text: string, tone: "ok" | "bad" | "warn" | "muted"): HTMLElement =>

@@ -10,6 +10,7 @@ import type { Api, View } from "./view";
 import { MarketsView } from "./views/markets";
 import { MmView } from "./views/mm";
 import { ProgramView } from "./views/program";
+import { RiskView } from "./views/risk";
 
 const app = document.getElementById("app")!;
 let session: Session | null = null;
@@ -136,8 +137,8 @@ class Session {
   // ops on the whole program (with the snapshot button, which only ops may use).
   private buildShell(who: Who): void {
     this.views = who.kind === "mm" ? [new MmView(this.api, who.mmId), new MarketsView()]
-      : who.kind === "risk" ? [new MarketsView(this.api), new ProgramView(this.api, false)]
-      : [new ProgramView(this.api, true), new MarketsView(this.api)];
+      : who.kind === "risk" ? [new MarketsView(this.api), new ProgramView(this.api, false), new RiskView()]
+      : [new ProgramView(this.api, true), new MarketsView(this.api), new RiskView()];
     const tabs = el("nav", { class: "tabs" },
       ...this.views.map((v) => el("a", { href: `#${v.id}`, "data-tab": v.id }, v.title)));
     const forget = el("button", { type: "button", class: "forget", onclick: () => {

@@ -100,6 +100,12 @@ export interface MarketMmRow {
   eligible: boolean;
   reward_usd: number;
   active_now: boolean | null;
+  // Integrity screens (SCORING.md section 16), in the rows of daemons that have them:
+  // absent (older daemons) and null both show "–".
+  dense_uptime?: number | null; // 0..1
+  flicker?: boolean | null;
+  self_trade_volume_usd?: number | string | null;
+  cross_mm_trade_volume_usd?: number | string | null;
 }
 
 export interface Market {
@@ -177,7 +183,27 @@ export interface Report {
 export type Column = (number | null)[];
 export interface History {
   interval_ms: number;
+  capacity?: number; // fine points kept (the last day)
+  coarse_points?: number; // coarse points kept before it (the rest of the month)
+  coarse_step_ms?: number; // what one coarse point stands for now
   t_ms: number[];
   mms: ({ mm_id: string } & Record<string, Column | string>)[];
   markets: ({ symbol: string } & Record<string, Column | string>)[];
+}
+
+// GET /v1/mms/<id>/snapshots: the live evidence rows (SCORING.md section 15).
+export interface EvidenceRow {
+  symbol: string;
+  interval: number;
+  instant: string;
+  observed: boolean;
+  unobserved_reason: string | null;
+  size_usd: number | string | null;
+  spread_bps: number | string | null;
+  active: boolean;
+  inactive_reason: string | null;
+}
+export interface EvidenceRows {
+  mm_id: string;
+  rows: EvidenceRow[];
 }

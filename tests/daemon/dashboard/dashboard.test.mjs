@@ -334,8 +334,12 @@ try {
       for (const [url, body] of bodies)
         if (body.toLowerCase().includes(other)) throw new Error(`"${other}" appears in a response to alpha: ${url}`);
     }
+    // Its own standing and its own evidence rows (the uptime strips), nothing else.
     const mmRequests = urls.filter((u) => u.includes("/v1/mms/"));
-    if (mmRequests.some((u) => !u.endsWith("/v1/mms/alpha"))) throw new Error(`requested another MM: ${mmRequests}`);
+    if (mmRequests.some((u) => !/^\/v1\/mms\/alpha(\/snapshots)?$/.test(new URL(u).pathname)))
+      throw new Error(`requested another MM: ${mmRequests}`);
+    if (!mmRequests.some((u) => new URL(u).pathname === "/v1/mms/alpha/snapshots"))
+      throw new Error("the page never asked for alpha's evidence rows (uptime strips)");
     log(`  checked ${bodies.length} responses and frames, ${urls.length} requests`);
     if (page.errors.length) throw new Error(`page errors: ${page.errors.join("; ")}`);
     await page.context().close();
@@ -482,6 +486,118 @@ try {
     await page.context().close();
   });
 
+  // The evidence rows the API serves for one MM and market, by interval.
+  const evidence = async (mm, market, bearer) => {
+    const r = await api(`/v1/mms/${mm}/snapshots?market=${market}`, bearer);
+    if (r.status !== 200) throw new Error(`GET /v1/mms/${mm}/snapshots answered ${r.status}: ${r.body}`);
+    return new Map(JSON.parse(r.body).rows.map((row) => [row.interval, row]));
+  };
+  const stateOf = (row) => (!row.observed ? "unobserved" : row.active ? "active" : "inactive");
+  const TITLE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC, snapshot \d+: (active, size \S+, spread \S+|inactive: .+ \((no_bid_in_band|no_ask_in_band|below_min_side)\)|unobserved: .+ \((public_down|book_not_in_sync|private_down|orders_not_in_sync|anomaly)\))/;
+  const stripCells = (page, selector) => page.$$eval(`${selector} .cell`, (cs) =>
+    cs.map((c) => ({ interval: Number(c.dataset.interval), state: c.dataset.state, title: c.title })));
+
+  await check("mm:alpha: an uptime strip per market; titles with the reason; a click shows the API's row", async () => {
+    const page = await newPage();
+    await enterToken(page, tokens.alpha);
+    const strip = "[data-view=standing] .strip[data-mm=alpha][data-market=BTC_USDC_PERP]";
+    await waitFor("cells in alpha's BTC_USDC_PERP strip", 30_000, async () => (await page.$$(`${strip} .cell`)).length >= 3);
+    const markets = await page.$$eval("[data-view=standing] .strip", (ss) => ss.map((x) => x.dataset.market));
+    if (markets.length !== 9) throw new Error(`expected a strip per market (9), saw ${markets}`);
+    const cells = await stripCells(page, strip);
+    if (cells.length > 120) throw new Error(`${cells.length} cells: more than the last 120 snapshots`);
+    const rows = await evidence("alpha", "BTC_USDC_PERP", tokens.alpha);
+    for (const c of cells) {
+      if (c.state === "none") continue;
+      if (!TITLE.test(c.title)) throw new Error(`cell ${c.interval}: title "${c.title}"`);
+      const row = rows.get(c.interval);
+      if (row && stateOf(row) !== c.state) throw new Error(`cell ${c.interval} is ${c.state}, the API's row is ${stateOf(row)}`);
+    }
+    const last = cells.filter((c) => c.state !== "none").at(-1);
+    await page.hover(`${strip} .cell[data-interval="${last.interval}"]`);
+    await page.click(`${strip} .cell[data-interval="${last.interval}"]`);
+    const detail = `[data-view=standing] [data-snapshot-detail] table[data-interval="${last.interval}"]`;
+    await page.waitForSelector(detail);
+    const shown = await page.$$eval(`${detail} td[data-field]`, (tds) =>
+      Object.fromEntries(tds.map((t) => [t.dataset.field, t.dataset.value])));
+    const row = (await evidence("alpha", "BTC_USDC_PERP", tokens.alpha)).get(last.interval);
+    if (!row) throw new Error(`the API has no row for interval ${last.interval}`);
+    for (const f of ["symbol", "interval", "instant", "observed", "unobserved_reason", "active", "inactive_reason", "size_usd", "spread_bps"])
+      if ((shown[f] ?? "") !== (row[f] == null ? "" : String(row[f])))
+        throw new Error(`detail ${f} = "${shown[f]}", the API's row has ${JSON.stringify(row[f])}`);
+    log(`  ${cells.length} cells; snapshot ${last.interval}: ${last.title}`);
+    await screenshot(page, "alpha-strips");
+    if (page.errors.length) throw new Error(`page errors: ${page.errors.join("; ")}`);
+    await page.context().close();
+  });
+
+  await check("ops: uptime strips per MM row on the markets view (delta's cells say why it is inactive)", async () => {
+    const page = await newPage();
+    await enterToken(page, tokens.ops);
+    await page.waitForSelector("[data-view=program] tr[data-mm=alpha]");
+    await page.click("[data-tab=markets]");
+    const strip = "[data-view=markets] .strip[data-mm=delta][data-market=BTC_USDC_PERP]";
+    await waitFor("cells in delta's BTC_USDC_PERP strip", 30_000, async () => (await page.$$(`${strip} .cell`)).length >= 3);
+    for (const id of ALL_MMS) await page.waitForSelector(`[data-view=markets] .strip[data-mm=${id}][data-market=BTC_USDC_PERP]`);
+    const cells = await stripCells(page, strip);
+    const inactive = cells.find((c) => c.state === "inactive");
+    if (!inactive) throw new Error(`no inactive cell for one-sided delta: ${JSON.stringify(cells.slice(-5))}`);
+    if (!/inactive: .+\((no_bid_in_band|no_ask_in_band)\)$/.test(inactive.title)) throw new Error(`delta's title: "${inactive.title}"`);
+    const rows = await evidence("delta", "BTC_USDC_PERP", tokens.ops);
+    const row = rows.get(inactive.interval);
+    if (row && (row.active || !inactive.title.includes(row.inactive_reason)))
+      throw new Error(`cell ${inactive.interval} "${inactive.title}", the API's row ${JSON.stringify(row)}`);
+    if (page.errors.length) throw new Error(`page errors: ${page.errors.join("; ")}`);
+    await page.context().close();
+  });
+
+  await check("risk: the heat map has a cell per MM and market, each the API's uptime", async () => {
+    const page = await newPage();
+    await enterToken(page, tokens.risk);
+    await page.waitForSelector("[data-view=markets]:not([hidden]) tr[data-market=BTC_USDC_PERP]");
+    await page.click("[data-tab=risk]");
+    const map = "[data-view=risk] [data-heatmap=uptime] table.heatmap";
+    await page.waitForSelector(`${map} td.heat`);
+    const cells = () => page.evaluate((m) => {
+      const table = document.querySelector(m);
+      return { asOf: table?.dataset.asOf, cells: [...(table?.querySelectorAll("td.heat") ?? [])].map((c) =>
+        ({ mm: c.dataset.mm, market: c.dataset.market, value: c.dataset.value, text: c.innerText })) };
+    }, map);
+    let compared = null;
+    await waitFor("the page's heat map and GET /v1/markets at the same as_of", 30_000, async () => {
+      const shown = await cells();
+      const r = await api("/v1/markets", tokens.risk);
+      const body = JSON.parse(r.body);
+      if (r.status !== 200 || body.as_of !== shown.asOf) return false;
+      compared = { shown, body };
+      return true;
+    }, 200);
+    const { shown, body } = compared;
+    if (shown.cells.length !== ALL_MMS.length * body.markets.length || body.markets.length !== 9)
+      throw new Error(`${shown.cells.length} cells for ${ALL_MMS.length} MMs x ${body.markets.length} markets`);
+    for (const m of body.markets) {
+      for (const id of ALL_MMS) {
+        const cell = shown.cells.find((c) => c.mm === id && c.market === m.symbol);
+        const row = m.mms.find((x) => x.mm_id === id);
+        if (!cell || !row) throw new Error(`no cell or no API row for ${id} x ${m.symbol}`);
+        if (Number(cell.value) !== row.uptime || cell.value === "")
+          throw new Error(`${id} x ${m.symbol}: cell ${cell.value} ("${cell.text}"), API uptime ${row.uptime}`);
+        if (cell.text !== `${(row.uptime * 100).toFixed(0)} %`) throw new Error(`${id} x ${m.symbol}: "${cell.text}"`);
+      }
+    }
+    const hasDense = body.markets.some((m) => m.mms.some((r) => "dense_uptime" in r));
+    const dense = await page.$$("[data-view=risk] [data-heatmap=dense_uptime] td.heat");
+    if (hasDense !== dense.length > 0) throw new Error(`dense uptime in the API: ${hasDense}, cells: ${dense.length}`);
+    const flags = await textOf(page, "[data-view=risk] [data-flags]");
+    if (!flags.trim()) throw new Error("no flags table");
+    const multiples = await page.$$eval("[data-view=risk] .multiples [data-chart]", (cs) => cs.map((c) => c.dataset.id));
+    if (multiples.length !== 9) throw new Error(`expected a small chart per market, saw ${multiples}`);
+    log(`  ${shown.cells.length} cells at ${shown.asOf}; dense uptime ${hasDense ? "shown" : "not in the rows"}`);
+    await screenshot(page, "risk-heatmap");
+    if (page.errors.length) throw new Error(`page errors: ${page.errors.join("; ")}`);
+    await page.context().close();
+  });
+
   await check("mm:bravo: the page finds the token's own MM (bravo, not alpha)", async () => {
     const page = await newPage();
     await enterToken(page, tokens.bravo);
@@ -490,11 +606,16 @@ try {
     await page.context().close();
   });
 
+  let beforeRestart = null; // GET /v1/history just before the SIGTERM
   await check("daemon down: the page says it is retrying, then goes live again", async () => {
     const page = await newPage();
     await enterToken(page, tokens.ops);
     await page.waitForSelector("[data-view=program] tr[data-mm=alpha]");
     await waitFor("the live badge", 20_000, async () => /live/.test(await textOf(page, ".connection")));
+    await waitFor("two points in GET /v1/history (one per 10 s)", 30_000, async () => {
+      beforeRestart = JSON.parse((await api("/v1/history", tokens.ops)).body);
+      return beforeRestart.t_ms.length >= 2;
+    });
     await stopDaemon();
     await waitFor("the retrying message", 20_000, async () => /retrying/i.test(await textOf(page, ".banner")));
     await screenshot(page, "daemon-down");
@@ -504,6 +625,36 @@ try {
     await waitFor("the page to be live again", 60_000, async () =>
       /live/.test(await textOf(page, ".connection")) && !/retrying/i.test(await textOf(page, ".banner")));
     await page.waitForSelector("[data-view=program] tr[data-mm=echo]");
+    if (page.errors.length) throw new Error(`page errors: ${page.errors.join("; ")}`);
+    await page.context().close();
+  });
+
+  await check("the charts' history outlives the restart (GET /v1/history and the drawn series)", async () => {
+    if (!beforeRestart) throw new Error("no history was read before the restart");
+    const times = beforeRestart.t_ms;
+    const after = JSON.parse((await api("/v1/history", tokens.ops)).body);
+    const kept = new Set(after.t_ms);
+    const lost = times.filter((t) => !kept.has(t));
+    if (lost.length) throw new Error(`${lost.length} of ${times.length} points from before the restart are gone: ${lost.slice(0, 3)}`);
+    const alpha = (h) => h.mms.find((m) => m.mm_id === "alpha").total_reward_usd;
+    const i = after.t_ms.indexOf(times[0]);
+    if (alpha(after)[i] !== alpha(beforeRestart)[0]) throw new Error(`alpha's first reward ${alpha(after)[i]}, before ${alpha(beforeRestart)[0]}`);
+    // An outage longer than two intervals is a null row after the last point before it.
+    const lastBefore = times.at(-1);
+    const next = after.t_ms.find((t) => t > lastBefore);
+    if (next != null && next - lastBefore > 2 * after.interval_ms) {
+      const k = after.t_ms.indexOf(next);
+      if (alpha(after)[k] !== null) throw new Error(`no gap row after ${lastBefore}: next ${next} has ${alpha(after)[k]}`);
+    }
+    // A page opened now draws the time before the restart.
+    const page = await newPage();
+    await enterToken(page, tokens.ops);
+    const chart = `[data-view=program] figure[data-chart="Projected reward (USD)"]`;
+    await page.waitForSelector(`${chart} .uplot canvas`);
+    const drawn = await page.$eval(chart, (f) => ({ first: Number(f.dataset.firstT), points: Number(f.dataset.points) }));
+    if (!(drawn.first <= times[0]) || drawn.points < times.length)
+      throw new Error(`the chart starts at ${drawn.first} with ${drawn.points} points; before the restart: ${times[0]}, ${times.length}`);
+    log(`  ${times.length} points from before the restart kept; the chart has ${drawn.points}`);
     if (page.errors.length) throw new Error(`page errors: ${page.errors.join("; ")}`);
     await page.context().close();
   });

@@ -7,6 +7,7 @@ import type { Standing, Update } from "../types";
 import { Throttle, type Api, type View } from "../view";
 import { downloadButton } from "./download";
 import { standingSection } from "./standing";
+import { StripSection } from "./strips";
 import { WhatIfPanel } from "./whatif";
 
 export class MmView implements View {
@@ -20,20 +21,26 @@ export class MmView implements View {
   private readonly refresh = new Throttle(3000, () => this.load());
   // Outside `body`, which each refresh replaces: a typed plan stays put.
   private readonly whatIf: WhatIfPanel;
+  // Its uptime strips, per market (also outside `body`: a clicked cell's detail stays).
+  private readonly strips: StripSection;
 
   constructor(private readonly api: Api, private readonly mmId: string) {
     this.whatIf = new WhatIfPanel(api, mmId);
+    this.strips = new StripSection(api, mmId);
     const path = `/v1/mms/${encodeURIComponent(mmId)}`;
     this.root = el("div", { class: "view", "data-view": this.id },
       el("h2", {}, `My standing: ${mmId}`),
       el("div", { class: "actions" },
         downloadButton(api, "Download my standing (CSV)", `${path}?format=csv`, `standing-${mmId}.csv`)),
-      this.body, this.whatIf.root, el("h3", {}, "Over time"), this.charts.root);
+      this.body, this.strips.root, this.whatIf.root, el("h3", {}, "Over time (UTC)"), this.charts.root);
   }
 
   update(update: Update): void {
     this.charts.update(update);
-    if (!this.root.hidden) this.refresh.run(); // no polling for a view nobody looks at
+    this.strips.setMarkets(update.markets.map((m) => m.symbol));
+    if (this.root.hidden) return; // no polling for a view nobody looks at
+    this.refresh.run();
+    this.strips.refresh(update);
   }
 
   shown(): void {

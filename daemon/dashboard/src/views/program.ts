@@ -43,7 +43,7 @@ export class ProgramView implements View {
       el("p", { class: "muted" }, "Select a row for that MM's full standing."),
       this.mms,
       this.detail,
-      el("h3", {}, "Over time"), this.charts.root);
+      el("h3", {}, "Over time (UTC)"), this.charts.root);
   }
 
   update(update: Update): void {
