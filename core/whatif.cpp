@@ -31,6 +31,12 @@ struct Rates {
   void project(MmMarketMonth& c) const {
     c.maker_volume = scale(c.maker_volume, month_us, elapsed_us);
     c.fills = uint64_t(scale(u128(c.fills), month_us, elapsed_us));
+    // Self and cross-MM trades go on as the maker volume does (with exclude_self_trades
+    // that volume is already net of them); the dense grid is by time too.
+    c.self_trade_volume = scale(c.self_trade_volume, month_us, elapsed_us);
+    c.cross_mm_trade_volume = scale(c.cross_mm_trade_volume, month_us, elapsed_us);
+    c.dense_observed = scale(c.dense_observed, month_us, elapsed_us);
+    c.dense_active = scale(c.dense_active, month_us, elapsed_us);
     c.snapshots_observed = scale(c.snapshots_observed, snapshots_all, snapshots_taken);
     c.snapshots_unobserved = scale(c.snapshots_unobserved, snapshots_all, snapshots_taken);
     c.snapshots_active = scale(c.snapshots_active, snapshots_all, snapshots_taken);
@@ -43,14 +49,17 @@ struct Rates {
 // USD (1e-15) to the market's quote units (1e-15): usd_rate is USD per quote unit, 1e-9.
 u128 usd_to_quote(u128 usd, int64_t usd_rate) { return usd * u128(kFractionScale) / u128(uint64_t(usd_rate)); }
 
-// The remaining snapshots as the plan says: all observed, `active_share` of them active
-// with the planned size and spread.
-void apply_quotes(const QuotePlan& q, int64_t usd_rate, uint32_t remaining, MmMarketMonth& c) {
+// The remaining snapshots (and instants of the dense grid) as the plan says: all
+// observed, `active_share` of them active with the planned size and spread.
+void apply_quotes(const QuotePlan& q, int64_t usd_rate, uint32_t remaining, uint32_t dense_remaining,
+                  MmMarketMonth& c) {
   const auto active = uint32_t(std::llround(q.active_share * double(remaining)));
   c.snapshots_observed += remaining;
   c.snapshots_active += active;
   c.size_sum2 += u128(active) * 2 * usd_to_quote(q.size_per_side_usd, usd_rate);
   c.spread_sum_bps += double(active) * q.spread_bps;
+  c.dense_observed += dense_remaining;
+  c.dense_active += uint32_t(std::llround(q.active_share * double(dense_remaining)));
 }
 
 Result<> check_plan(const Program& p, const WhatIfPlan& plan) {
@@ -79,6 +88,8 @@ Result<Projection> project_month(const Program& program, const MonthState& now, 
   const TimeUs elapsed = std::clamp(as_of, start, end) - start;
   const uint32_t taken = std::min(now.snapshots_taken, snapshots_in_month);
   const Rates rates{snapshots_in_month, taken, uint64_t(end - start), uint64_t(elapsed)};
+  const auto dense_remaining =
+      uint32_t(program.dense_interval > 0 ? (end - start - elapsed) / program.dense_interval : 0);
 
   Projection out{now, snapshots_in_month - taken};
   MonthState& m = out.month;
@@ -89,13 +100,12 @@ Result<Projection> project_month(const Program& program, const MonthState& now, 
   for (const MarketPlan& mp : plan.markets) {
     const int64_t usd_rate = program.markets[mp.market].usd_rate;
     MmMarketMonth& c = m.cell(plan.mm, mp.market);
-    if (mp.quotes) {  // its own quoting so far, then the plan's
-      const MmMarketMonth& so_far = now.cell(plan.mm, mp.market);
-      const u128 volume = c.maker_volume;
-      const uint64_t fills = c.fills;
-      c = so_far;
-      c.maker_volume = volume, c.fills = fills;
-      apply_quotes(*mp.quotes, usd_rate, out.snapshots_remaining, c);
+    if (mp.quotes) {  // its own quoting so far, then the plan's; its trading as projected
+      MmMarketMonth quoted = now.cell(plan.mm, mp.market);
+      quoted.maker_volume = c.maker_volume, quoted.fills = c.fills;
+      quoted.self_trade_volume = c.self_trade_volume, quoted.cross_mm_trade_volume = c.cross_mm_trade_volume;
+      apply_quotes(*mp.quotes, usd_rate, out.snapshots_remaining, dense_remaining, quoted);
+      c = quoted;
     }
     const u128 extra = usd_to_quote(mp.extra_maker_volume_usd, usd_rate);
     c.maker_volume += extra;

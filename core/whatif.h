@@ -8,6 +8,10 @@
 // Rates: snapshot counts, sizes and spreads scale by snapshots (the month's instants over
 // those taken so far); volumes scale by time (the month's length over the time elapsed at
 // `as_of`). Integer figures are rounded down, exactly (no overflow short of 3e23 USD).
+// Self and cross-MM trade volumes (section 16) continue like the maker volume, which
+// with program.exclude_self_trades is already net of the self trades; a plan's extra
+// maker volume is taken as trades with others. The dense grid (dense_uptime, flicker)
+// continues by time; under a quoting plan its remaining instants follow active_share.
 #pragma once
 
 #include <cstdint>

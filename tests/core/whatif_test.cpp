@@ -69,6 +69,36 @@ TEST_CASE("what-if: the plain projection doubles every figure at half-time, and 
   CHECK(has_reason(c.entry(later, c.bravo), kReasonAvgSize));
 }
 
+TEST_CASE("what-if: self and cross-MM trades and the dense grid go on at their rates, also under a plan") {
+  Case c;
+  MmMarketMonth& so_far = c.f.s.cell(c.alpha, c.aaa);
+  so_far.self_trade_volume = units(20'000);
+  so_far.cross_mm_trade_volume = units(7'500);
+  so_far.dense_observed = 1'000;  // of the 1 s grid
+  so_far.dense_active = 400;
+  const Projection plain = c.project(WhatIfPlan{c.alpha, {}});
+  const MmMarketMonth& a = plain.month.cell(c.alpha, c.aaa);
+  CHECK(a.self_trade_volume == units(40'000));
+  CHECK(a.cross_mm_trade_volume == units(15'000));
+  CHECK(a.dense_observed == 2'000);
+  CHECK(a.dense_active == 800);
+  const Report r = c.score(plain);
+  CHECK(c.entry(r, c.alpha).self_trade_volume_usd == units(40'000));  // USD = quote units here
+  CHECK(c.entry(r, c.alpha).cross_mm_trade_volume_usd == units(15'000));
+  CHECK(*c.entry(r, c.alpha).dense_uptime == near(0.4));
+
+  // Quoting half the rest: 15 days of the 1 s grid remain, 648,000 of them active; the
+  // trades still go on as projected (not reset to the month to date by the plan).
+  const WhatIfPlan plan{c.alpha, {MarketPlan{c.aaa, 0, QuotePlan{units(10'000), 10, 0.5}}}};
+  const Projection quoted = c.project(plan);
+  const MmMarketMonth& q = quoted.month.cell(c.alpha, c.aaa);
+  CHECK(q.dense_observed == 1'000 + 1'296'000);
+  CHECK(q.dense_active == 400 + 648'000);
+  CHECK(q.self_trade_volume == units(40'000));
+  CHECK(q.cross_mm_trade_volume == units(15'000));
+  CHECK(q.maker_volume == units(600'000));
+}
+
 TEST_CASE("what-if: a quoting plan crosses the size cliff and makes the MM eligible") {
   Case c;
   WhatIfPlan plan{c.bravo, {MarketPlan{c.aaa, 0, QuotePlan{units(3'000), 20, 1.0}}}};
