@@ -104,6 +104,17 @@ class EngineLoop final : public EngineObserver {
   // stop returns an error. Progress goes to `options.restore_progress` (files done,
   // bytes, records); finishing it is the caller's part.
   Result<> restore(const std::vector<std::string>& files, std::function<bool()> should_stop = {});
+  // Before restore(): the charts' history is rebuilt from the journal it replays after a
+  // checkpoint (a full replay rebuilds nothing: a point per `every` of the whole month
+  // would cost minutes). Each `every` of engine time after `after` (and after the
+  // checkpoint) that the records cross, the state as of the last record before the
+  // crossing, scored, goes to `sink` on the restoring thread: one point per `every` that
+  // had records, so an outage stays a gap. A checkpoint from before `after` is preferred
+  // to a newer one, so that the replay covers all that is missing.
+  using RestoreSample = std::function<void(const PublishedState&)>;
+  void sample_while_restoring(RestoreSample sink, TimeUs every, TimeUs after) {
+    restore_sample_ = std::move(sink), restore_sample_every_ = every, restore_sample_after_ = after;
+  }
 
   // Engine thread main loop. Returns when `stop` is set and the ring is drained.
   void run(const std::atomic<bool>& stop);
@@ -153,6 +164,9 @@ class EngineLoop final : public EngineObserver {
   void on_idle(TimeUs now);
   bool spin_for_message(TimeUs spin);  // true when a message arrived within `spin` µs
   void publish_now();  // engine thread: hand the current state to the scorer
+  // The engine's own part of a published state (books, connections, counters).
+  void fill_engine_view(PublishedState& s) const;
+  void sample_restored();  // the state now, scored, to restore_sample_
   void scorer_loop();
 
   // EngineObserver
@@ -183,6 +197,8 @@ class EngineLoop final : public EngineObserver {
   TimeUs next_checkpoint_ = 0;         // engine time
   uint64_t processed_at_checkpoint_ = 0;  // nothing new since: no shutdown checkpoint
   std::string restored_from_;
+  RestoreSample restore_sample_;
+  TimeUs restore_sample_every_ = 0, restore_sample_after_ = 0;
   TimeUs next_publish_ = 0;
   uint64_t months_closed_ = 0;
   TimeUs month_closed_end_ = 0, final_report_at_ = 0;  // see PublishedState

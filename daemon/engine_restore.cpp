@@ -2,7 +2,9 @@
 // checkpoint and the journal after it, or from the whole journal (SCORING.md section 14,
 // issue 11). A checkpoint that cannot be used (torn, damaged, another config hash, its
 // journal file gone, another program shape) is logged and skipped for an older one.
+#include <algorithm>
 #include <filesystem>
+#include <limits>
 
 #include <spdlog/spdlog.h>
 
@@ -43,36 +45,61 @@ bool reaches(const std::string& path, uint64_t offset) {
 
 std::optional<EngineLoop::RestoreStart> EngineLoop::load_checkpoint(const std::vector<std::string>& files) {
   if (options_.checkpoint_dir.empty()) return std::nullopt;
-  for (const std::string& path : CheckpointStore(options_.checkpoint_dir, 0).list()) {
-    auto skip = [&](const std::string& why) { spdlog::warn("restore: checkpoint {} skipped: {}", path, why); };
+  struct Candidate {
+    std::string path;
+    LoadedCheckpoint checkpoint;
+    size_t file;
+  };
+  auto skip = [](const std::string& path, const std::string& why) {
+    spdlog::warn("restore: checkpoint {} skipped: {}", path, why);
+  };
+  auto usable = [&](const std::string& path) -> std::optional<Candidate> {
     auto c = CheckpointStore::read(path);
     if (!c) {
       spdlog::warn("restore: checkpoint skipped: {}", c.message());
-      continue;
+      return std::nullopt;
     }
     const JournalPosition& at = c->meta.position;
     if (c->meta.config_hash != program_.config_hash) {
-      skip("written under config hash " + c->meta.config_hash + ", not this config's " + program_.config_hash);
-      continue;
+      skip(path, "written under config hash " + c->meta.config_hash + ", not this config's " + program_.config_hash);
+      return std::nullopt;
     }
     const std::optional<size_t> index = index_of_file(files, at.file);
     if (!index) {
-      skip("its journal file " + at.file + " is not in the journal directory");
-      continue;
+      skip(path, "its journal file " + at.file + " is not in the journal directory");
+      return std::nullopt;
     }
     if (!reaches(files[*index], at.offset)) {
-      skip(files[*index] + " is shorter than the checkpoint's position " + std::to_string(at.offset));
+      skip(path, files[*index] + " is shorter than the checkpoint's position " + std::to_string(at.offset));
+      return std::nullopt;
+    }
+    return Candidate{path, std::move(*c), *index};
+  };
+  auto take = [&](Candidate& c) -> std::optional<RestoreStart> {
+    if (auto loaded = engine_.load_state(c.checkpoint.state); !loaded) {  // unchanged on an error
+      skip(c.path, loaded.message());
+      return std::nullopt;
+    }
+    const CheckpointMeta& meta = c.checkpoint.meta;
+    restored_from_ = c.path;
+    spdlog::info("restore: from checkpoint {} (engine time {}), then {} from byte {}", c.path,
+                 format_rfc3339(meta.clock), meta.position.file, meta.position.offset);
+    return RestoreStart{c.file, meta.position.offset, meta.clock};
+  };
+  // Newest first; with a history to rebuild from `after`, the newest from before it
+  // (the replay from it is a few minutes longer), else the newest.
+  const TimeUs after = restore_sample_ ? restore_sample_after_ : 0;
+  std::optional<Candidate> newer;
+  for (const std::string& path : CheckpointStore(options_.checkpoint_dir, 0).list()) {
+    std::optional<Candidate> c = usable(path);
+    if (!c) continue;
+    if (after > 0 && c->checkpoint.meta.clock > after) {
+      if (!newer) newer = std::move(c);
       continue;
     }
-    if (auto loaded = engine_.load_state(c->state); !loaded) {  // unchanged on an error
-      skip(loaded.message());
-      continue;
-    }
-    restored_from_ = path;
-    spdlog::info("restore: from checkpoint {} (engine time {}), then {} from byte {}", path,
-                 format_rfc3339(c->meta.clock), at.file, at.offset);
-    return RestoreStart{*index, at.offset, c->meta.clock};
+    if (auto start = take(*c)) return start;
   }
+  if (newer) return take(*newer);
   return std::nullopt;
 }
 
@@ -97,6 +124,18 @@ Result<> EngineLoop::restore(const std::vector<std::string>& files, std::functio
     spdlog::warn("restore: {}:{}: refused: {}", file, line, reason);
   });
   report_progress(replayer, options_.restore_progress);
+  // The charts' history from the journal: one point per `every` crossed after `after`.
+  // Only after a checkpoint: a full replay would score a point per `every` of the month.
+  const TimeUs sample_after =
+      start ? std::max(restore_sample_after_, start->clock) : std::numeric_limits<TimeUs>::max();
+  size_t samples = 0;
+  auto sample_due = [&] { return engine_.started() && engine_.clock() > sample_after; };
+  if (restore_sample_ && restore_sample_every_ > 0) {
+    replayer.before_record([&](TimeUs ts) {
+      if (sample_due() && ts / restore_sample_every_ > engine_.clock() / restore_sample_every_)
+        sample_restored(), ++samples;
+    });
+  }
   if (options_.restore_progress) options_.restore_progress->files_skipped(first);
   for (size_t i = first; i < files.size(); ++i) {
     auto replayed = start && i == first ? replayer.replay_file_from(files[i], start->offset, start->clock)
@@ -108,9 +147,12 @@ Result<> EngineLoop::restore(const std::vector<std::string>& files, std::functio
     if (options_.restore_progress) options_.restore_progress->file_done(replayer.records());
   }
   restoring_ = false;
+  if (restore_sample_ && restore_sample_every_ > 0 && replayer.records() > 0 && sample_due())
+    sample_restored(), ++samples;  // the state at the last record
   if (!files.empty())
-    spdlog::info("restored {} records from {} journal files{}", replayer.records(), files.size() - first,
-                 start ? " after the checkpoint" : "");
+    spdlog::info("restored {} records from {} journal files{}{}", replayer.records(), files.size() - first,
+                 start ? " after the checkpoint" : "",
+                 samples ? fmt::format("; {} chart points rebuilt", samples) : std::string());
   // The journal after the checkpoint (or all of it) is now in the state: save it.
   checkpoint_due_ = replayer.records() > 0;
   if (!engine_.started()) return {};

@@ -120,10 +120,20 @@ Result<> LiveDaemon::restore(std::function<bool()> should_stop) {
     spdlog::info("restoring from {} journal files, {} bytes", f.files_total, f.bytes_total);
   bool interrupted = false;
   auto asked = [&] { return interrupted = should_stop && should_stop(); };
+  // What the charts' history file misses (a SIGKILL after its last save) is rebuilt from
+  // the journal the restore replays.
+  std::vector<api::HistoryPoint> rebuilt;
+  if (parts_->api && options_.journal) {
+    auto keep = [this, &rebuilt](const PublishedState& s) {
+      rebuilt.push_back(api::HistoryPoint{s.published_at, api::History::row(program_, s)});
+    };
+    parts_->loop.sample_while_restoring(keep, options_.api->history.interval, parts_->api->history_loaded_until());
+  }
   if (auto r = parts_->loop.restore(restore_files_, asked); !r) {
     restore_interrupted_ = interrupted;
     return make_error("restore: " + r.message());  // the API says "restoring" until stop()
   }
+  if (!rebuilt.empty()) parts_->api->add_history(std::move(rebuilt));  // before the first live point
   restore_progress_->finish();  // from now on the API answers as the published state says
   return {};
 }

@@ -131,6 +131,7 @@ Result<bool> JournalReplayer::replay_line(const JournalReader& reader, JournalRe
     if (auto ordered = check_first_record(record_.ts, path, number); !ordered) return ordered.error();
   }
   file.last_ts = record_.ts;
+  if (before_record_) before_record_(record_.ts);
   engine_.apply(record_);
   return true;
 }

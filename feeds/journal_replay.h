@@ -67,6 +67,9 @@ class JournalReplayer {
 
   // Asked every 64k records; when it says true, replay_file stops and returns false.
   void stop_when(std::function<bool()> should_stop) { should_stop_ = std::move(should_stop); }
+  // Called with each record's time just before the engine applies it (the restore
+  // rebuilds the charts' history at time boundaries this way).
+  void before_record(std::function<void(TimeUs ts)> hook) { before_record_ = std::move(hook); }
 
   // Before any work: the header checks (format, config hash, previous file names) of
   // `files` as replay_file will make them in this order. Also notes which of them a
@@ -123,6 +126,7 @@ class JournalReplayer {
   ProgressSink progress_;
   ConfigChangeSink config_change_;
   std::function<bool()> should_stop_;
+  std::function<void(TimeUs)> before_record_;
   std::chrono::milliseconds progress_after_{0}, progress_every_{0};
   uint64_t records_ = 0;
   std::optional<ReplayedFile> previous_;

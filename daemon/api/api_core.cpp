@@ -364,6 +364,12 @@ void ApiCore::tick() {
   history_.save_if_due(t);
 }
 
+void ApiCore::add_history(const std::vector<HistoryPoint>& points) {
+  size_t taken = 0;
+  for (const HistoryPoint& p : points) taken += history_.add(p.t_us, p.row);
+  if (!points.empty()) spdlog::info("history: {} of {} points rebuilt from the journal", taken, points.size());
+}
+
 void ApiCore::save_history() {
   if (auto saved = history_.save(); !saved) spdlog::warn("history: not saved: {}", saved.message());
 }

@@ -83,6 +83,9 @@ class ApiCore {
   // Writes the history to its file (HistoryOptions::file), if any: at shutdown, once
   // the server thread is gone (tick() also saves it every save_every).
   void save_history();
+  // Points the restore rebuilt from the journal (oldest first): server thread.
+  void add_history(const std::vector<HistoryPoint>& points);
+  TimeUs history_loaded_until() const { return history_.loaded_until(); }  // any thread
 
   void stream_accepted(const std::shared_ptr<StreamClient>& client);  // sends the latest view at once
   void stream_rejected();                                              // the handshake failed

@@ -191,4 +191,12 @@ void ApiServer::stop() {
 
 ApiStatsSnapshot ApiServer::stats() const { return impl_->core.stats_snapshot(); }
 
+TimeUs ApiServer::history_loaded_until() const { return impl_->core.history_loaded_until(); }
+
+void ApiServer::add_history(std::vector<HistoryPoint> points) {
+  Impl& s = *impl_;
+  if (!s.running) return s.core.add_history(points);
+  asio::post(s.io, [&s, points = std::move(points)] { s.core.add_history(points); });
+}
+
 }  // namespace mm::api

@@ -38,6 +38,11 @@ class ApiServer {
 
   ApiStatsSnapshot stats() const;
 
+  // The charts' history: the newest point its file held at start (0: none), and the
+  // points the restore rebuilt after it, handed to the server thread. Any thread.
+  TimeUs history_loaded_until() const;
+  void add_history(std::vector<HistoryPoint> points);
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

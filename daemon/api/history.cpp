@@ -16,6 +16,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/state_codec.h"
+#include "core/time_utc.h"
 #include "daemon/api/markets_view.h"
 #include "daemon/api/mm_view.h"
 
@@ -102,24 +103,25 @@ History::History(const Program& program, HistoryOptions options)
 }
 
 bool History::sample(const PublishedState& state) {
-  const Report& r = state.report;
-  if (!state.started || r.mms.size() != program_.mms.size() || r.markets.size() != program_.markets.size())
-    return false;
-  const int64_t bucket = state.published_at / options_.interval;
-  if (bucket <= last_bucket_) return false;
-  last_bucket_ = bucket;
+  if (state.published_at / options_.interval <= last_bucket_) return false;  // before building the row
+  return add(state.published_at, row(program_, state));
+}
 
-  std::vector<float> row(width_);
+std::vector<float> History::row(const Program& program, const PublishedState& state) {
+  const Report& r = state.report;
+  if (!state.started || r.mms.size() != program.mms.size() || r.markets.size() != program.markets.size())
+    return {};
+  std::vector<float> row(program.mms.size() * kPerMm + program.markets.size() * kPerMarket);
   float* v = row.data();
-  for (uint32_t i = 0; i < program_.mms.size(); ++i) {
+  for (uint32_t i = 0; i < program.mms.size(); ++i) {
     const MmFigures f = mm_figures(r, i);
     *v++ = float(double(r.mms[i].total_reward) / 100.0);
     *v++ = opt(f.volume_share);
     *v++ = opt(f.uptime);
     *v++ = opt(f.avg_spread_bps);
   }
-  for (uint32_t m = 0; m < program_.markets.size(); ++m) {
-    const MarketFigures f = market_figures(program_, state, m);
+  for (uint32_t m = 0; m < program.markets.size(); ++m) {
+    const MarketFigures f = market_figures(program, state, m);
     // An unobserved market (public feed down, book out of sync) has no book to speak
     // of: null, drawn as a gap, not as a spread or a depth of 0.
     const bool seen = f.observed;
@@ -128,7 +130,14 @@ bool History::sample(const PublishedState& state) {
     *v++ = seen ? float(notional_to_double(f.ask_depth_usd)) : kNull;
     *v++ = seen ? float(f.active_mms) : kNull;
   }
-  push_fine(state.published_at / 1000, row.data());
+  return row;
+}
+
+bool History::add(TimeUs t_us, const std::vector<float>& row) {
+  const int64_t bucket = t_us / options_.interval;
+  if (row.size() != width_ || bucket <= last_bucket_) return false;
+  last_bucket_ = bucket;
+  push_fine(t_us / 1000, row.data());
   dirty_ = true;
   return true;
 }
@@ -368,8 +377,10 @@ void History::load() {
     spdlog::warn("history: {}: {}: ignored, the charts start now", options_.file, restored.message());
     return;
   }
-  spdlog::info("history: {} points ({} coarse, {} fine points each) from {}", size(), coarse_size(),
-               coarse_span_, options_.file);
+  if (count_ > 0) loaded_until_ = t_ms_[slot(count_ - 1)] * 1000;
+  else if (!coarse_t_last_.empty()) loaded_until_ = coarse_t_last_.back() * 1000;
+  spdlog::info("history: {} points ({} coarse, {} fine points each) from {}, the last at {}", size(),
+               coarse_size(), coarse_span_, options_.file, format_rfc3339(loaded_until_));
 }
 
 }  // namespace mm::api

@@ -18,7 +18,9 @@
 // Persistence: with `file` set, the history is written there (temp file, fsync, rename)
 // every `save_every` and at shutdown (save()), and read back by the constructor, so a
 // restarted daemon's charts still show the time before the restart. A file written for
-// other MMs or markets, or another interval, is ignored (logged).
+// other MMs or markets, or another interval, is ignored (logged). What a SIGKILL lost
+// after the last save is rebuilt by the restore from the journal (EngineLoop::
+// sample_while_restoring): its points come in through add().
 #pragma once
 
 #include <cstdint>
@@ -39,6 +41,12 @@ struct HistoryOptions {
   TimeUs save_every = 5 * 60 * kUsPerSecond;
 };
 
+// A point built outside the API server (History::row), for History::add.
+struct HistoryPoint {
+  TimeUs t_us = 0;  // unix us
+  std::vector<float> row;
+};
+
 class History {
  public:
   History(const Program& program, HistoryOptions options);
@@ -46,6 +54,14 @@ class History {
   // Takes a point from `state` when its published_at is in a later interval than the
   // last point's. Returns whether it did.
   bool sample(const PublishedState& state);
+  // One point's values for `state` (empty when the state is not of this program's
+  // shape): any thread, for points built elsewhere (the restore) and add()ed here.
+  static std::vector<float> row(const Program& program, const PublishedState& state);
+  // A point at `t_us` (unix us), if after the last one's interval: true when taken.
+  bool add(TimeUs t_us, const std::vector<float>& row);
+  // The time of the newest point read from the file (0: none): set by the constructor,
+  // never changed after, so any thread may read it once the History exists.
+  TimeUs loaded_until() const { return loaded_until_; }
   // Points with a time after `since_ms` (unix ms), scoped like the stream.
   std::string json(const Role& role, int64_t since_ms) const;
   size_t size() const { return count_ + coarse_t_first_.size(); }  // points held, both tiers
@@ -88,6 +104,7 @@ class History {
   uint64_t coarse_span_ = 1;
   bool dirty_ = false;
   TimeUs last_save_ = 0;
+  TimeUs loaded_until_ = 0;
 };
 
 }  // namespace mm::api

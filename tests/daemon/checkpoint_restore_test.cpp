@@ -17,11 +17,15 @@
 
 #include "config/config.h"
 #include "core/report_format.h"
+#include "daemon/api/history.h"
 #include "daemon/live_daemon.h"
 #include "daemon/live_setup.h"
 #include "feeds/checkpoint_store.h"
 #include "feeds/journal_replay.h"
 #include "feeds/sim/server/sim_server.h"
+#include "tests/core/scoring_test_util.h"
+#include "tests/daemon/api/raw_client.h"
+#include "tests/support/sim_accounts.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/three_market_config.h"
 
@@ -69,16 +73,10 @@ struct Recorder {
     so.faults_after_sessions = 1 + settings.program.mms.size();  // public + each MM's: a slow start misses none
     client.reconnect_min = 50'000;
     client.reconnect_max = 300'000;
-    for (const MarketSpec& m : settings.program.markets) client.symbols.push_back(m.symbol);
-    for (uint16_t i = 0; i < settings.program.mms.size(); ++i) {
-      auto key = *key_from_secret_b64(generate_secret_b64());
-      client.accounts.push_back({i, 0, settings.program.mms[i].id + "/main", AccountKey{key.public_key_b64, key}});
-      so.keys.push_back({i, key.public_key_b64});
-    }
+    test_support::add_sim_accounts(settings.program, client, so);
     server = std::make_unique<sim::SimServer>(so);
     REQUIRE(server->start());
-    client.ws_url = server->ws_url();
-    client.rest_url = server->rest_url();
+    test_support::point_at(client, *server);
   }
   ~Recorder() {
     server->stop();
@@ -240,4 +238,122 @@ TEST_CASE("checkpoint: the daemon restarts from its newest valid checkpoint, or 
     for (const std::string& f : saved) fs::resize_file(f, 100);
     restart("");
   }
+}
+
+// The charts' history after a crash (issue 12 part 6): a SIGKILL loses what came after
+// the history file's last save; the restore rebuilds it from the journal. The crash is a
+// copy of the daemon's disk taken while it runs (what a SIGKILL leaves: the history file
+// saved a while ago, then the checkpoints and a journal that goes on to the moment of the
+// copy, its last line maybe torn). A daemon started on the copy must chart the file's
+// points and then, for each interval after them, the journal's state at its last record
+// in that interval: what an independent full replay of the copy, sampled the same way,
+// gives, value for value, with no gap from the file's end to the journal's.
+TEST_CASE("checkpoint: the charts' history lost to a crash is rebuilt from the journal") {
+  Recorder rec;
+  const TimeUs interval = 200'000;
+  const std::string token = "ops-token-history-rebuild";
+  std::ofstream(rec.dir + "/tokens") << token << " ops\n";
+  fs::permissions(rec.dir + "/tokens", fs::perms::owner_read | fs::perms::owner_write);
+  auto options = [&](const std::string& journal, const Clock* clock) {
+    LiveDaemonOptions o;
+    o.clock = clock;
+    o.client = rec.client;
+    o.journal = JournalOptions{.dir = journal, .rotate_every = 3600 * kUsPerSecond, .checkpoints_keep = 12};
+    o.engine = {.publish_interval = 50'000, .report_dir = rec.dir + "/reports"};
+    o.engine.checkpoint_every = 250'000;  // 12 kept: 3 s, more than the history's save_every
+    api::ApiOptions api;
+    api.listen = "127.0.0.1:0";
+    api.tokens_file = rec.dir + "/tokens";
+    api.history.interval = interval;
+    api.history.save_every = 400'000;
+    o.api = api;
+    return o;
+  };
+  const std::string image = rec.dir + "/image", image_checkpoints = image + "/checkpoints";
+  {
+    LiveDaemon running(rec.program(), options(rec.journal_dir(), &system_clock()));
+    REQUIRE(running.start());
+    std::this_thread::sleep_for(std::chrono::seconds(4));  // past the simulator's faults
+    fs::create_directories(image_checkpoints);
+    fs::copy_file(rec.checkpoint_dir() + "/history.bin", image_checkpoints + "/history.bin");
+    std::this_thread::sleep_for(std::chrono::milliseconds(1200));  // charted, not yet saved
+    for (const auto& e : fs::directory_iterator(rec.checkpoint_dir())) {
+      const std::string name = e.path().filename().string();
+      std::error_code ec;  // a checkpoint being written or rotated away: not on the "disk"
+      if (name != "history.bin" && !name.ends_with(".tmp")) fs::copy_file(e.path(), image_checkpoints + "/" + name, ec);
+    }
+    for (const std::string& f : list_journal_files(rec.journal_dir()))
+      fs::copy_file(f, image + "/" + fs::path(f).filename().string());
+    running.stop();
+  }
+
+  // The file's points, and the journal's last record (a torn tail left out, as the restore does).
+  api::HistoryOptions file_options = options(image, &system_clock()).api->history;
+  file_options.file = image_checkpoints + "/history.bin";
+  file_options.coarse_points = 2048;
+  api::History reference(rec.program(), file_options);
+  const TimeUs saved_until = reference.loaded_until();
+  REQUIRE(saved_until > 0);
+  Engine replayed(rec.program());
+  {
+    JournalReplayer r(rec.program(), replayed);
+    for (const std::string& f : list_journal_files(image)) REQUIRE(r.replay_file(f));
+  }
+  const TimeUs last_record = replayed.clock();
+  REQUIRE(last_record > saved_until + 5 * interval);
+
+  // The restarted daemon, its clock frozen at the last record: its own live points fall
+  // in the last interval, which the rebuilt history already holds.
+  const ManualClock frozen(last_record);
+  LiveDaemonOptions o = options(image, &frozen);
+  o.client.ws_url = "ws://127.0.0.1:1", o.client.rest_url = "http://127.0.0.1:1";
+  LiveDaemon restarted(rec.program(), std::move(o));
+  REQUIRE(restarted.start());
+  REQUIRE_FALSE(restarted.restored_from().empty());
+  const auto from = CheckpointStore::read(restarted.restored_from());
+  REQUIRE(from);
+  CHECK(from->meta.clock <= saved_until);  // an older checkpoint, so nothing is skipped
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // the points reach the server thread
+  const api_test::HttpResult got = api_test::http_get(restarted.api_port(), "/v1/history", token);
+  restarted.stop();
+  REQUIRE(got.status == 200);
+
+  // The reference: the same journal replayed whole, sampled as the restore samples it.
+  Engine e(rec.program());
+  JournalReplayer r(rec.program(), e);
+  auto sample = [&] {
+    PublishedState s;
+    s.started = true;
+    s.published_at = e.clock();
+    s.report = score_month(rec.program(), e.month(), false);
+    s.markets = e.market_views();
+    s.public_connected = e.public_connected();
+    for (uint32_t m = 0; m < rec.program().markets.size(); ++m) s.book_in_sync.push_back(e.book(m).in_sync());
+    s.accounts.resize(rec.program().mms.size());
+    for (uint16_t i = 0; i < rec.program().mms.size(); ++i)
+      for (uint16_t a = 0; a < rec.program().mms[i].accounts.size(); ++a)
+        s.accounts[i].push_back({e.account_connected(i, a), e.account_in_sync(i, a)});
+    return reference.add(s.published_at, api::History::row(rec.program(), s));
+  };
+  size_t rebuilt = 0;
+  r.before_record([&](TimeUs ts) {
+    if (e.started() && e.clock() > saved_until && ts / interval > e.clock() / interval) rebuilt += sample();
+  });
+  for (const std::string& f : list_journal_files(image)) REQUIRE(r.replay_file(f));
+  rebuilt += sample();
+  CHECK(rebuilt >= size_t((last_record - saved_until) / interval) - 2);
+  CHECK(got.body == reference.json(api::Role{api::Role::Kind::ops, 0}, INT64_MIN));
+
+  // No gap: every point after the file's last is within two intervals of the one before.
+  const scoring_test::Json h = scoring_test::parse_json(got.body);
+  int64_t previous = saved_until / 1000;
+  size_t after = 0;
+  for (const scoring_test::Json& t : h["t_ms"].items) {
+    const int64_t ms = std::stoll(t.text);
+    if (ms <= saved_until / 1000) continue;
+    CHECK(ms - previous <= 2 * interval / 1000);
+    previous = ms, ++after;
+  }
+  CHECK(after == rebuilt);
+  CHECK(previous == last_record / 1000);
 }
