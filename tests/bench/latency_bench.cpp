@@ -23,6 +23,7 @@
 #include "daemon/live_setup.h"
 #include "feeds/sim/server/sim_server.h"
 #include "feeds/thread_setup.h"
+#include "tests/support/sim_accounts.h"
 
 using namespace mm;
 
@@ -130,12 +131,7 @@ int main(int argc, char** argv) {
   so.exchange = simulated_exchange(settings);
   so.events_per_second = 1;
   ClientOptions co;
-  for (const MarketSpec& m : program.markets) co.symbols.push_back(m.symbol);
-  for (uint16_t i = 0; i < program.mms.size(); ++i) {
-    auto key = *key_from_secret_b64(generate_secret_b64());
-    co.accounts.push_back({i, 0, program.mms[i].id, AccountKey{key.public_key_b64, key}});
-    so.keys.push_back({i, key.public_key_b64});
-  }
+  test_support::add_sim_accounts(program, co, so, "");
 
   std::vector<Phase> phases;
   for (double rate : rates) {

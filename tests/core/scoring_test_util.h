@@ -370,4 +370,12 @@ class JsonReader {
 
 inline Json parse_json(std::string_view s) { return JsonReader(s).parse(); }
 
+// The element of a JSON array whose `key` is `value` (fails the test when none is).
+inline const Json& by_key(const Json& array, const char* key, const std::string& value) {
+  for (const Json& item : array.items)
+    if (item[key].str() == value) return item;
+  FAIL("no element with " << key << " = " << value);
+  return array;
+}
+
 }  // namespace scoring_test

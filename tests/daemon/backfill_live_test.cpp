@@ -17,6 +17,7 @@
 #include "feeds/signing.h"
 #include "feeds/sim/server/sim_server.h"
 #include "tests/daemon/api/raw_client.h"
+#include "tests/support/sim_accounts.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/three_market_config.h"
 
@@ -73,12 +74,7 @@ Run make_run(const Clock& clock) {
   r.sim.events_per_second = 400;
   r.sim.clock = &clock;
   r.client.rest_timeout = 5 * kUsPerSecond;
-  for (const MarketSpec& m : program.markets) r.client.symbols.push_back(m.symbol);
-  for (uint16_t i = 0; i < program.mms.size(); ++i) {
-    auto key = *key_from_secret_b64(generate_secret_b64());
-    r.client.accounts.push_back({i, 0, program.mms[i].id + "/main", AccountKey{key.public_key_b64, key}});
-    r.sim.keys.push_back({i, key.public_key_b64});
-  }
+  test_support::add_sim_accounts(program, r.client, r.sim);
   return r;
 }
 
@@ -113,8 +109,7 @@ void check_replay(const Program& program, const std::string& dir, const Engine& 
 LiveDaemonOptions daemon_options(const Run& r, const sim::SimServer& server, const Clock& clock) {
   LiveDaemonOptions o;
   o.client = r.client;
-  o.client.ws_url = server.ws_url();
-  o.client.rest_url = server.rest_url();
+  test_support::point_at(o.client, server);
   o.journal = JournalOptions{.dir = r.dir + "/journal"};
   o.engine = {.publish_interval = 100'000, .report_dir = r.dir + "/reports"};
   o.api.emplace().listen = "127.0.0.1:0";

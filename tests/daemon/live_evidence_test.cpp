@@ -16,6 +16,7 @@
 #include "feeds/sim/server/sim_server.h"
 #include "tests/core/scoring_test_util.h"
 #include "tests/daemon/api/raw_client.h"
+#include "tests/support/sim_accounts.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/three_market_config.h"
 
@@ -65,16 +66,10 @@ struct Recorder {
     so.faults = "drop_public@1200ms";
     client.reconnect_min = 50'000;
     client.reconnect_max = 300'000;
-    for (const MarketSpec& m : settings.program.markets) client.symbols.push_back(m.symbol);
-    for (uint16_t i = 0; i < settings.program.mms.size(); ++i) {
-      auto key = *key_from_secret_b64(generate_secret_b64());
-      client.accounts.push_back({i, 0, settings.program.mms[i].id + "/main", AccountKey{key.public_key_b64, key}});
-      so.keys.push_back({i, key.public_key_b64});
-    }
+    test_support::add_sim_accounts(settings.program, client, so);
     server = std::make_unique<sim::SimServer>(so);
     REQUIRE(server->start());
-    client.ws_url = server->ws_url();
-    client.rest_url = server->rest_url();
+    test_support::point_at(client, *server);
     std::ofstream(dir + "/tokens") << kToken << " ops\n";
     fs::permissions(dir + "/tokens", fs::perms::owner_read | fs::perms::owner_write);
   }

@@ -18,6 +18,7 @@
 #include "daemon/live_setup.h"
 #include "feeds/journal_replay.h"
 #include "feeds/sim/server/sim_server.h"
+#include "tests/support/sim_accounts.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/three_market_config.h"
 #include "tests/support/test_tls.h"
@@ -88,16 +89,10 @@ void run_live(bool tls) {
   co.reconnect_max = 500'000;
   co.rest_timeout = 5 * kUsPerSecond;
   if (tls) co.ca_file = cert->cert_file;
-  for (const MarketSpec& m : program.markets) co.symbols.push_back(m.symbol);
-  for (uint16_t i = 0; i < program.mms.size(); ++i) {
-    auto key = *key_from_secret_b64(generate_secret_b64());
-    co.accounts.push_back({i, 0, program.mms[i].id + "/main", AccountKey{key.public_key_b64, key}});
-    so.keys.push_back({i, key.public_key_b64});
-  }
+  test_support::add_sim_accounts(program, co, so);
   sim::SimServer server(so);
   REQUIRE(server.start());
-  co.ws_url = server.ws_url();
-  co.rest_url = server.rest_url();
+  test_support::point_at(co, server);
 
   // The daemon as `mmscore run` assembles it: journal, restore, API, threads, feeds.
   LiveDaemonOptions options;

@@ -14,6 +14,7 @@ using namespace api_test;
 using mm::api::History;
 using mm::api::HistoryOptions;
 using mm::api::Role;
+using scoring_test::by_key;
 using scoring_test::Json;
 using scoring_test::parse_json;
 
@@ -21,13 +22,6 @@ namespace {
 
 constexpr TimeUs kT0 = 1'776'254'400'000'000;  // 2026-04-15T12:00:00Z
 const Role kOps{Role::Kind::ops, 0};
-
-const Json& by_key(const Json& array, const char* key, const std::string& value) {
-  for (const Json& item : array.items)
-    if (item[key].str() == value) return item;
-  FAIL("no element with " << key << " = " << value);
-  return array;
-}
 
 std::vector<int64_t> times(const Json& h) {
   std::vector<int64_t> out;

@@ -18,19 +18,13 @@
 using namespace api_test;
 using mm::api::Role;
 using mm::api::ViewContext;
+using scoring_test::by_key;
 using scoring_test::Json;
 using scoring_test::parse_json;
 
 namespace {
 
 constexpr TimeUs kPublished = 1'776'254'400'000'000;  // 2026-04-15T12:00:00Z
-
-const Json& by_key(const Json& array, const char* key, const std::string& value) {
-  for (const Json& item : array.items)
-    if (item[key].str() == value) return item;
-  FAIL("no element with " << key << " = " << value);
-  return array;
-}
 
 std::vector<std::string> strings(const Json& array) {
   std::vector<std::string> out;

@@ -211,6 +211,12 @@ async function newPage() {
   return page;
 }
 
+// The end of a check's page: its script errors fail the check, then it is closed.
+async function closePage(page) {
+  if (page.errors.length) throw new Error(`page errors: ${page.errors.join("; ")}`);
+  await page.context().close();
+}
+
 async function enterToken(page, value) {
   await page.goto(base + "/", { waitUntil: "domcontentloaded" });
   await page.waitForSelector("input#token", { state: "visible" });
@@ -284,8 +290,7 @@ try {
     await page.click("button.forget");
     await page.waitForSelector("input#token", { state: "visible" });
     if (await page.evaluate(() => localStorage.length) !== 0) throw new Error("the token is still in localStorage");
-    if (page.errors.length) throw new Error(`page errors: ${page.errors.join("; ")}`);
-    await page.context().close();
+    await closePage(page);
   });
 
   await check("risk: lands on the markets view, with per-MM rows; no snapshot button", async () => {
@@ -302,8 +307,7 @@ try {
     await page.click("[data-tab=program]");
     await page.waitForSelector("[data-view=program]:not([hidden]) tr[data-mm=alpha]");
     if (await page.$("button.snapshot")) throw new Error("risk is offered the snapshot button (ops only)");
-    if (page.errors.length) throw new Error(`page errors: ${page.errors.join("; ")}`);
-    await page.context().close();
+    await closePage(page);
   });
 
   await check("mm:alpha: alpha's standing, and nothing about any other MM anywhere", async () => {
@@ -341,8 +345,7 @@ try {
     if (!mmRequests.some((u) => new URL(u).pathname === "/v1/mms/alpha/snapshots"))
       throw new Error("the page never asked for alpha's evidence rows (uptime strips)");
     log(`  checked ${bodies.length} responses and frames, ${urls.length} requests`);
-    if (page.errors.length) throw new Error(`page errors: ${page.errors.join("; ")}`);
-    await page.context().close();
+    await closePage(page);
   });
 
   // The CSV header the API serves, for comparing what the page downloads.
@@ -382,8 +385,7 @@ try {
     await page.waitForSelector("[data-view=markets]:not([hidden]) tr[data-mm=alpha]");
     const again = await download(page, "[data-view=markets] button.download", "/v1/report?format=csv");
     if (again.text.split("\n")[0] !== header) throw new Error(`the markets view's file starts with ${again.text.slice(0, 200)}`);
-    if (page.errors.length) throw new Error(`page errors: ${page.errors.join("; ")}`);
-    await page.context().close();
+    await closePage(page);
   });
 
   await check("mm:alpha: standing CSV download and the what-if panel", async () => {
@@ -452,8 +454,7 @@ try {
     if (await page.$(`${panel} .whatif-error`)) throw new Error("the error is still shown");
     await screenshot(page, "alpha-whatif");
     if (posts.some(([url]) => !/\/v1\/mms\/alpha\/whatif$/.test(url))) throw new Error(`unexpected POSTs: ${posts}`);
-    if (page.errors.length) throw new Error(`page errors: ${page.errors.join("; ")}`);
-    await page.context().close();
+    await closePage(page);
   });
 
   await check("ops: a one-sided MM (delta) is told it was never active, the minimum allocation once", async () => {
@@ -482,8 +483,7 @@ try {
     if (/under the minimum allocation/.test(text)) throw new Error("a market row repeats the minimum allocation shortfall");
     const shortfalls = text.match(/\bshort\b/g)?.length ?? 0;
     if (shortfalls > 1) throw new Error(`the minimum allocation shortfall is said ${shortfalls} times`);
-    if (page.errors.length) throw new Error(`page errors: ${page.errors.join("; ")}`);
-    await page.context().close();
+    await closePage(page);
   });
 
   // The evidence rows the API serves for one MM and market, by interval.
@@ -527,8 +527,7 @@ try {
         throw new Error(`detail ${f} = "${shown[f]}", the API's row has ${JSON.stringify(row[f])}`);
     log(`  ${cells.length} cells; snapshot ${last.interval}: ${last.title}`);
     await screenshot(page, "alpha-strips");
-    if (page.errors.length) throw new Error(`page errors: ${page.errors.join("; ")}`);
-    await page.context().close();
+    await closePage(page);
   });
 
   await check("ops: uptime strips per MM row on the markets view (delta's cells say why it is inactive)", async () => {
@@ -547,8 +546,7 @@ try {
     const row = rows.get(inactive.interval);
     if (row && (row.active || !inactive.title.includes(row.inactive_reason)))
       throw new Error(`cell ${inactive.interval} "${inactive.title}", the API's row ${JSON.stringify(row)}`);
-    if (page.errors.length) throw new Error(`page errors: ${page.errors.join("; ")}`);
-    await page.context().close();
+    await closePage(page);
   });
 
   await check("risk: the heat map has a cell per MM and market, each the API's uptime", async () => {
@@ -594,8 +592,7 @@ try {
     if (multiples.length !== 9) throw new Error(`expected a small chart per market, saw ${multiples}`);
     log(`  ${shown.cells.length} cells at ${shown.asOf}; dense uptime ${hasDense ? "shown" : "not in the rows"}`);
     await screenshot(page, "risk-heatmap");
-    if (page.errors.length) throw new Error(`page errors: ${page.errors.join("; ")}`);
-    await page.context().close();
+    await closePage(page);
   });
 
   await check("mm:bravo: the page finds the token's own MM (bravo, not alpha)", async () => {
@@ -625,8 +622,7 @@ try {
     await waitFor("the page to be live again", 60_000, async () =>
       /live/.test(await textOf(page, ".connection")) && !/retrying/i.test(await textOf(page, ".banner")));
     await page.waitForSelector("[data-view=program] tr[data-mm=echo]");
-    if (page.errors.length) throw new Error(`page errors: ${page.errors.join("; ")}`);
-    await page.context().close();
+    await closePage(page);
   });
 
   await check("the charts' history outlives the restart (GET /v1/history and the drawn series)", async () => {
@@ -655,8 +651,7 @@ try {
     if (!(drawn.first <= times[0]) || drawn.points < times.length)
       throw new Error(`the chart starts at ${drawn.first} with ${drawn.points} points; before the restart: ${times[0]}, ${times.length}`);
     log(`  ${times.length} points from before the restart kept; the chart has ${drawn.points}`);
-    if (page.errors.length) throw new Error(`page errors: ${page.errors.join("; ")}`);
-    await page.context().close();
+    await closePage(page);
   });
 } catch (e) {
   results.push({ name: "setup", ok: false, error: e });
