@@ -1,0 +1,150 @@
+// The month-end close of a live daemon, end to end (SCORING.md section 15, issue 12 part 3):
+// the real daemon against the real simulator over loopback, both on one clock that runs
+// from 2026-03-31T23:59:57Z into April. At the month end the daemon writes the final
+// report and one statement per MM, and once the journal file open at the close is closed,
+// the manifest; `mmscore verify` (the binary, as an MM or ops runs it) then passes on what
+// the daemon wrote, and fails naming the file when one byte of its journal is changed.
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "config/config.h"
+#include "daemon/live_daemon.h"
+#include "daemon/live_setup.h"
+#include "feeds/sim/server/sim_server.h"
+#include "tests/support/sim_accounts.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/three_market_config.h"
+
+extern char** environ;
+
+using namespace mm;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kConfig = std::string(test_support::kThreeMarketProgram) + R"(
+[[mms]]
+id = "alpha"
+joined = "2025-01"
+[[mms]]
+id = "bravo"
+joined = "2025-01"
+)";
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// `mmscore verify`: its exit status; its stdout and stderr in `out`.
+int verify(const std::string& manifest, const std::string& config, const std::string& dir, std::string& out) {
+  std::vector<std::string> args{MMSCORE_BINARY, "verify", "--manifest", manifest, "--config", config};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const std::string log = dir + "/verify.log";
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&fa, 1, 2);
+  pid_t pid = -1;
+  REQUIRE(posix_spawn(&pid, MMSCORE_BINARY, &fa, nullptr, argv.data(), environ) == 0);
+  posix_spawn_file_actions_destroy(&fa);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  out = slurp(log);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+}  // namespace
+
+TEST_CASE("live month close: run writes the final report, statements and a manifest that verify passes") {
+  const std::string dir = test_support::temp_dir("month-close");
+  const std::string config = dir + "/config.toml";
+  std::ofstream(config) << kConfig;
+  auto settings = load_config_string(kConfig, config);
+  REQUIRE(settings);
+  const Program& program = settings->program;
+
+  // One clock for the exchange and the daemon, running at the wall clock's pace.
+  ManualClock clock(parse_rfc3339("2026-03-31T23:59:57Z").value());
+  std::atomic<bool> ticking{true};
+  std::thread ticker([&] {
+    while (ticking) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      clock.advance(5'000);
+    }
+  });
+
+  sim::SimServerOptions so;
+  so.exchange = simulated_exchange(*settings);
+  so.events_per_second = 300;
+  so.clock = &clock;
+  ClientOptions client;
+  client.clock = &clock;
+  test_support::add_sim_accounts(program, client, so);
+  sim::SimServer server(so);
+  REQUIRE(server.start());
+  test_support::point_at(client, server);
+
+  LiveDaemonOptions o;
+  o.clock = &clock;
+  o.client = client;
+  o.journal = JournalOptions{.dir = dir + "/journal", .rotate_every = 3600 * kUsPerSecond};
+  o.engine = {.publish_interval = 100'000, .report_dir = dir + "/reports"};
+  o.engine.config_path = config;
+  {
+    LiveDaemon daemon(program, std::move(o));
+    REQUIRE(daemon.start());
+    std::this_thread::sleep_for(std::chrono::seconds(6));  // 3 s of March, 3 s of April
+    daemon.stop();  // closes the journal file open at the close: the manifest follows
+  }
+  ticking = false;
+  ticker.join();
+  server.stop();
+
+  const std::string reports = dir + "/reports";
+  const std::string manifest = reports + "/manifest-2026-03.json";
+  REQUIRE(fs::exists(reports + "/report-2026-03.json"));
+  REQUIRE(fs::exists(manifest));
+  CHECK_FALSE(fs::exists(reports + "/manifest-2026-04.json"));  // April still runs
+  CHECK_THAT(slurp(reports + "/report-2026-03.json"), Catch::Contains(R"("final": true)"));
+  for (const char* mm : {"alpha", "bravo"}) {
+    const std::string statement = slurp(reports + "/statement-2026-03-" + std::string(mm) + ".json");
+    CHECK_THAT(statement, Catch::Contains(std::string("\"mm_id\": \"") + mm + "\""));
+    CHECK_THAT(statement, !Catch::Contains(std::string(mm) == "alpha" ? "bravo" : "alpha"));
+    CHECK(fs::exists(reports + "/statement-2026-03-" + std::string(mm) + ".csv"));
+  }
+  // The March records the daemon received are in the report (the month was not empty).
+  CHECK_THAT(slurp(reports + "/report-2026-03.json"), !Catch::Contains(R"("records": 0,)"));
+
+  std::string out;
+  CHECK(verify(manifest, config, dir, out) == 0);
+  CHECK_THAT(out, Catch::StartsWith("OK: 2026-03"));
+
+  // One byte of the journal changed: verify fails and names the file.
+  std::string journal;
+  for (const auto& e : fs::directory_iterator(dir + "/journal"))
+    if (e.path().filename().string().rfind("journal-", 0) == 0) journal = e.path().string();
+  REQUIRE_FALSE(journal.empty());
+  std::string text = slurp(journal);
+  const size_t at = text.find("\"ts\":177500159");  // a record of March 31, 23:59:5x
+  REQUIRE(at != std::string::npos);
+  text[at + 8] = text[at + 8] == '9' ? '8' : '9';
+  std::ofstream(journal, std::ios::binary) << text;
+  CHECK(verify(manifest, config, dir, out) == 1);
+  CHECK_THAT(out, Catch::Contains(journal));
+  INFO(out);
+  fs::remove_all(dir);
+}
