@@ -74,6 +74,12 @@ class Feed {
   uint16_t mm(const char* id) const { return uint16_t(*program_.mm_index(id)); }
 
   void public_up(bool up) { apply({SourceKind::market}, ConnectionEvent{up}); }
+  // The usual start of a scenario: at `when`, the public stream and these MMs connect.
+  void connected(const char* when, std::initializer_list<const char*> mms) {
+    at(when);
+    public_up(true);
+    for (const char* id : mms) mm_up(id, true);
+  }
   void mm_up(const char* id, bool up, uint16_t account = 0) {
     apply({SourceKind::mm, mm(id), account}, ConnectionEvent{up});
   }

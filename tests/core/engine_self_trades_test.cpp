@@ -12,10 +12,7 @@ namespace {
 
 // alpha's ask 11 and bravo's bid 21 rest; the trades below pair them up.
 void trade_pairs(Feed& f) {
-  f.at("2026-02-10T00:00:00Z");
-  f.public_up(true);
-  f.mm_up("alpha", true);
-  f.mm_up("bravo", true);
+  f.connected("2026-02-10T00:00:00Z", {"alpha", "bravo"});
   f.quote("alpha", "SOL_USDC", 11, Side::ask, "100.00", "100");
   f.quote("bravo", "SOL_USDC", 21, Side::bid, "99.00", "100");
   // 600: alpha's maker fill, then alpha's own taker fill (order 12): self, 200.
@@ -74,9 +71,7 @@ TEST_CASE("self trades: a checkpoint between the two legs pairs them after the r
   Program p = make_program({{"SOL_USDC"}}, {"alpha", "bravo"});
   Engine e(p);
   Feed f(e);
-  f.at("2026-02-10T00:00:00Z");
-  f.public_up(true);
-  f.mm_up("alpha", true);
+  f.connected("2026-02-10T00:00:00Z", {"alpha"});
   f.quote("alpha", "SOL_USDC", 11, Side::ask, "100.00", "100");
   f.fill("alpha", "SOL_USDC", 11, Side::ask, "100.00", 700, "2", true, "98");
   StateWriter w;
@@ -93,9 +88,7 @@ TEST_CASE("self trades: legs on both sides of the month end are not paired") {
   Program p = make_program({{"SOL_USDC"}}, {"alpha"});
   Engine e(p);
   Feed f(e);
-  f.at("2026-02-28T23:59:59Z");
-  f.public_up(true);
-  f.mm_up("alpha", true);
+  f.connected("2026-02-28T23:59:59Z", {"alpha"});
   f.quote("alpha", "SOL_USDC", 11, Side::ask, "100.00", "100");
   f.fill("alpha", "SOL_USDC", 11, Side::ask, "100.00", 800, "2", true, "98");
   f.at("2026-03-01T00:00:01Z");

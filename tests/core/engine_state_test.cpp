@@ -16,10 +16,7 @@ std::string state_of(const Engine& e) {
 
 // Two markets, two MMs; a book, resting orders, trades and a snapshot behind it.
 void first_half(Feed& f) {
-  f.at("2026-03-01T00:00:10Z");
-  f.public_up(true);
-  f.mm_up("alpha", true);
-  f.mm_up("bravo", true);
+  f.connected("2026-03-01T00:00:10Z", {"alpha", "bravo"});
   f.seed("SOL_USDC", 1000, {{"99.00", "10"}}, {{"101.00", "10"}});
   f.quote("alpha", "SOL_USDC", 7, Side::bid, "99.90", "30");
   f.quote("alpha", "SOL_USDC", 8, Side::ask, "100.10", "30");

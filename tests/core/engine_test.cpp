@@ -22,9 +22,7 @@ TEST_CASE("a fill seen on the private stream and as a public trade counts once")
   Program p = make_program({{"SOL_USDC"}}, {"alpha"});
   Engine e(p);
   Feed f(e);
-  f.at("2026-02-01T00:00:00Z");
-  f.public_up(true);
-  f.mm_up("alpha", true);
+  f.connected("2026-02-01T00:00:00Z", {"alpha"});
   f.quote("alpha", "SOL_USDC", 11, Side::ask, "100.00", "10");
   const uint32_t sol = f.market("SOL_USDC");
 
@@ -70,10 +68,7 @@ TEST_CASE("unobserved snapshots (public outage, gap, MM stream down) leave uptim
   const uint32_t sol = f.market("SOL_USDC");
   // Snapshots every minute on the minute (no jitter); each record below at hh:mm:30
   // first takes the snapshot of hh:mm:00, then applies.
-  f.at("2026-02-01T00:00:30Z");
-  f.public_up(true);
-  f.mm_up("alpha", true);
-  f.mm_up("beta", true);
+  f.connected("2026-02-01T00:00:30Z", {"alpha", "beta"});
   f.seed("SOL_USDC", 10, {{"99.00", "100"}}, {{"101.00", "100"}});  // mid 100
   f.quote("alpha", "SOL_USDC", 1, Side::bid, "99.50", "30");        // 2,985 USD
   f.quote("alpha", "SOL_USDC", 2, Side::ask, "100.50", "30");       // 3,015 USD
@@ -150,9 +145,7 @@ TEST_CASE("band, size and spread at a snapshot") {
   Engine e(p);
   Feed f(e);
   const uint32_t sol = f.market("SOL_USDC");
-  f.at("2026-02-01T00:00:30Z");
-  f.public_up(true);
-  f.mm_up("alpha", true);
+  f.connected("2026-02-01T00:00:30Z", {"alpha"});
   f.seed("SOL_USDC", 1, {{"99.00", "100"}}, {{"101.00", "100"}});  // mid 100, band 99..101 inclusive
   f.quote("alpha", "SOL_USDC", 1, Side::bid, "99.50", "10");   // 995
   f.quote("alpha", "SOL_USDC", 2, Side::bid, "99.00", "10");   // 990, exactly on the band edge: counts
@@ -182,9 +175,7 @@ TEST_CASE("band edge counts on the ask side as well, spread_mode best and mean_s
   Engine e(p);
   Feed f(e);
   const uint32_t sol = f.market("SOL_USDC");
-  f.at("2026-02-01T00:00:30Z");
-  f.public_up(true);
-  f.mm_up("alpha", true);
+  f.connected("2026-02-01T00:00:30Z", {"alpha"});
   f.seed("SOL_USDC", 1, {{"99.00", "100"}}, {{"101.00", "100"}});
   f.quote("alpha", "SOL_USDC", 1, Side::bid, "99.80", "10");   // 998
   f.quote("alpha", "SOL_USDC", 2, Side::ask, "101.00", "20");  // 2020, on the edge
@@ -205,9 +196,7 @@ TEST_CASE("crossed own quotes are an anomaly: counted and unobserved") {
   Engine e(p);
   Feed f(e);
   const uint32_t sol = f.market("SOL_USDC");
-  f.at("2026-02-01T00:00:30Z");
-  f.public_up(true);
-  f.mm_up("alpha", true);
+  f.connected("2026-02-01T00:00:30Z", {"alpha"});
   f.seed("SOL_USDC", 1, {{"99.00", "100"}}, {{"101.00", "100"}});
   f.quote("alpha", "SOL_USDC", 1, Side::bid, "100.50", "10");
   f.quote("alpha", "SOL_USDC", 2, Side::ask, "100.40", "10");

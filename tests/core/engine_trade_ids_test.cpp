@@ -27,9 +27,7 @@ TEST_CASE("a far-ahead trade id does not make a later fill count twice") {
   Engine e(p, &log);
   Feed f(e);
   const uint32_t sol = f.market("SOL_USDC");
-  f.at("2026-02-01T00:00:00Z");
-  f.public_up(true);
-  f.mm_up("alpha", true);
+  f.connected("2026-02-01T00:00:00Z", {"alpha"});
   f.quote("alpha", "SOL_USDC", 11, Side::ask, "100.00", "10");
   for (uint64_t id = 560'000'000; id < 560'000'003; ++id) f.trade("SOL_USDC", id, "100.00", "1", 999);  // 300
   f.trade("SOL_USDC", 960'000'000, "100.00", "1", 999);  // far ahead (through a proxy): 100, a jump
