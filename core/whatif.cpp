@@ -13,8 +13,10 @@ u128 scale(u128 v, uint64_t num, uint64_t den) {
   return v / den * num + v % den * num / den;
 }
 
+// In 128 bits: num may be a month in microseconds (2.7e12), v a count of dense instants.
 uint32_t scale(uint32_t v, uint64_t num, uint64_t den) {
-  return den == 0 ? v : uint32_t(std::min<uint64_t>(uint64_t(v) * num / den, UINT32_MAX));
+  if (den == 0) return v;
+  return uint32_t(std::min<u128>(u128(v) * num / den, UINT32_MAX));
 }
 
 // The month-to-date rates continued to the month end.

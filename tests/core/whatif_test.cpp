@@ -97,6 +97,14 @@ TEST_CASE("what-if: self and cross-MM trades and the dense grid go on at their r
   CHECK(q.self_trade_volume == units(40'000));
   CHECK(q.cross_mm_trade_volume == units(15'000));
   CHECK(q.maker_volume == units(600'000));
+
+  // A 100 ms grid: 6,480,000 instants in 7.5 days, doubled by time (no 64-bit overflow:
+  // the count times the month in microseconds is 1.7e19).
+  so_far.dense_observed = 6'480'000;
+  so_far.dense_active = 3'240'000;
+  const Projection tenth = c.project(WhatIfPlan{c.alpha, {}});
+  CHECK(tenth.month.cell(c.alpha, c.aaa).dense_observed == 12'960'000);
+  CHECK(tenth.month.cell(c.alpha, c.aaa).dense_active == 6'480'000);
 }
 
 TEST_CASE("what-if: a quoting plan crosses the size cliff and makes the MM eligible") {
