@@ -87,23 +87,31 @@ std::optional<EngineLoop::RestoreStart> EngineLoop::load_checkpoint(const std::v
     return RestoreStart{c.file, meta.position.offset, meta.clock};
   };
   // Newest first; with a history to rebuild from `after`, the newest from before it
-  // (the replay from it is a few minutes longer), else the newest.
+  // (the replay from it is a few minutes longer), else the newest that loads (read
+  // again: one checkpoint in memory at a time).
   const TimeUs after = restore_sample_ ? restore_sample_after_ : 0;
-  std::optional<Candidate> newer;
+  std::vector<std::string> newer;
   for (const std::string& path : CheckpointStore(options_.checkpoint_dir, 0).list()) {
     std::optional<Candidate> c = usable(path);
     if (!c) continue;
     if (after > 0 && c->checkpoint.meta.clock > after) {
-      if (!newer) newer = std::move(c);
+      newer.push_back(path);
       continue;
     }
     if (auto start = take(*c)) return start;
   }
-  if (newer) return take(*newer);
+  for (const std::string& path : newer)
+    if (std::optional<Candidate> c = usable(path))
+      if (auto start = take(*c)) return start;
   return std::nullopt;
 }
 
 Result<> EngineLoop::restore(const std::vector<std::string>& files, std::function<bool()> should_stop) {
+  // The history sink is for this restore only (it may point at the caller's locals).
+  struct ForgetSample {
+    RestoreSample& sink;
+    ~ForgetSample() { sink = nullptr; }
+  } forget{restore_sample_};
   restoring_ = true;
   const std::optional<RestoreStart> start = load_checkpoint(files);
   const size_t first = start ? start->file : 0;

@@ -196,7 +196,13 @@ TimeUs ApiServer::history_loaded_until() const { return impl_->core.history_load
 void ApiServer::add_history(std::vector<HistoryPoint> points) {
   Impl& s = *impl_;
   if (!s.running) return s.core.add_history(points);
-  asio::post(s.io, [&s, points = std::move(points)] { s.core.add_history(points); });
+  // Waited for: taken before any live point of a later interval (which would refuse them).
+  std::promise<void> added;
+  asio::post(s.io, [&s, &points, &added] {
+    s.core.add_history(points);
+    added.set_value();
+  });
+  added.get_future().wait();
 }
 
 }  // namespace mm::api

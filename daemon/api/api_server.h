@@ -39,7 +39,8 @@ class ApiServer {
   ApiStatsSnapshot stats() const;
 
   // The charts' history: the newest point its file held at start (0: none), and the
-  // points the restore rebuilt after it, handed to the server thread. Any thread.
+  // points the restore rebuilt after it, handed to the server thread (returns once it
+  // took them). Any thread but the server's.
   TimeUs history_loaded_until() const;
   void add_history(std::vector<HistoryPoint> points);
 
