@@ -137,6 +137,12 @@ bool History::add(TimeUs t_us, const std::vector<float>& row) {
   const int64_t bucket = t_us / options_.interval;
   if (row.size() != width_ || bucket <= last_bucket_) return false;
   last_bucket_ = bucket;
+  // A new month: the coarse tier keeps the month (the fine day still shows the end of
+  // the last one), so it does not coarsen month after month.
+  if (const TimeUs month = month_of(t_us).start(); month > month_start_) {
+    month_start_ = month;
+    drop_coarse_before(month / 1000);
+  }
   push_fine(t_us / 1000, row.data());
   dirty_ = true;
   return true;
@@ -146,8 +152,8 @@ void History::push_fine(int64_t t_ms, const float* row) {
   if (t_ms_.size() < capacity_) {  // grows to capacity, then wraps
     t_ms_.resize(t_ms_.size() + 1);
     values_.resize(values_.size() + width_);
-  } else if (count_ == capacity_ && options_.coarse_points > 0) {  // the oldest moves down a tier
-    push_coarse(t_ms_[head_], t_ms_[head_], 1, values_.data() + head_ * width_);
+  } else if (count_ == capacity_ && options_.coarse_points > 0 && t_ms_[head_] >= month_start_ / 1000) {
+    push_coarse(t_ms_[head_], t_ms_[head_], 1, values_.data() + head_ * width_);  // the oldest moves down a tier
   }
   t_ms_[head_] = t_ms;
   std::copy(row, row + width_, values_.data() + head_ * width_);
@@ -171,24 +177,35 @@ void History::push_coarse(int64_t first_ms, int64_t last_ms, uint32_t n, const f
   if (coarse_n_.size() > options_.coarse_points) halve_coarse();
 }
 
-// Neighbouring pairs become one point: half the points, twice the span.
+// Neighbouring pairs become one point: about half the points, twice the span. A pair
+// with a gap between them (an outage) stays two points, so the chart still shows it,
+// unless that leaves the tier over its bound (gaps everywhere): then all pairs merge.
 void History::halve_coarse() {
+  merge_pairs(true);
+  if (coarse_n_.size() > options_.coarse_points) merge_pairs(false);
+}
+
+void History::merge_pairs(bool keep_gaps) {
+  const int64_t gap_ms = 2 * options_.interval / 1000;
   const size_t n = coarse_n_.size();
   size_t out = 0;
-  for (size_t k = 0; k < n; k += 2, ++out) {
+  for (size_t k = 0; k < n; ++out) {
     float* dst = coarse_values_.data() + out * width_;
     const float* a = coarse_values_.data() + k * width_;
-    if (k + 1 < n) {
+    const bool pair = k + 1 < n && !(keep_gaps && coarse_t_first_[k + 1] - coarse_t_last_[k] > gap_ms);
+    if (pair) {
       const float* b = a + width_;
       for (size_t c = 0; c < width_; ++c) dst[c] = merged(a[c], coarse_n_[k], b[c], coarse_n_[k + 1]);
       coarse_t_first_[out] = coarse_t_first_[k];
       coarse_t_last_[out] = coarse_t_last_[k + 1];
       coarse_n_[out] = coarse_n_[k] + coarse_n_[k + 1];
+      k += 2;
     } else {
-      std::copy(a, a + width_, dst);
+      if (out != k) std::copy(a, a + width_, dst);
       coarse_t_first_[out] = coarse_t_first_[k];
       coarse_t_last_[out] = coarse_t_last_[k];
       coarse_n_[out] = coarse_n_[k];
+      k += 1;
     }
   }
   coarse_t_first_.resize(out);
@@ -196,6 +213,20 @@ void History::halve_coarse() {
   coarse_n_.resize(out);
   coarse_values_.resize(out * width_);
   coarse_span_ *= 2;
+}
+
+// The coarse points that end before `t_ms` (an earlier month's); an emptied tier starts
+// again at full coarse resolution.
+void History::drop_coarse_before(int64_t t_ms) {
+  size_t keep = 0;
+  while (keep < coarse_t_last_.size() && coarse_t_last_[keep] < t_ms) ++keep;
+  if (keep == 0) return;
+  coarse_t_first_.erase(coarse_t_first_.begin(), coarse_t_first_.begin() + keep);
+  coarse_t_last_.erase(coarse_t_last_.begin(), coarse_t_last_.begin() + keep);
+  coarse_n_.erase(coarse_n_.begin(), coarse_n_.begin() + keep);
+  coarse_values_.erase(coarse_values_.begin(), coarse_values_.begin() + keep * width_);
+  if (coarse_n_.empty()) coarse_span_ = 1;
+  dirty_ = true;
 }
 
 std::string History::json(const Role& role, int64_t since_ms) const {
@@ -321,8 +352,20 @@ Result<> History::restore(std::string_view bytes) {
   r.get_vector(n);
   r.get_vector(coarse);
   if (!r.ok() || !r.at_end() || last.size() != first.size() || n.size() != first.size() ||
-      coarse.size() != first.size() * width_ || span == 0)
+      coarse.size() != first.size() * width_ || span == 0 || span > (uint64_t(1) << 31) || (span & (span - 1)) != 0)
     return make_error("truncated or inconsistent");
+  // Times in order, each coarse point standing for 1..span fine ones: anything else
+  // would make later merges and the JSON wrong.
+  int64_t newest = INT64_MIN;
+  for (size_t k = 0; k < first.size(); ++k) {
+    if (n[k] == 0 || n[k] > span || first[k] > last[k] || first[k] < newest) return make_error("inconsistent coarse points");
+    newest = last[k];
+  }
+  for (size_t k = 0; k < fine; ++k) {
+    if (t[k] < newest) return make_error("points out of order");
+    newest = t[k];
+  }
+  (void)last_bucket;  // taken from the newest point instead: a file from a clock that ran ahead cannot block sampling
 
   // Rebuilt through the same pushes as live points: a smaller fine tier or coarse tier
   // than the file's (changed options) merges or drops the way the live history would.
@@ -339,24 +382,39 @@ Result<> History::restore(std::string_view bytes) {
     for (size_t k = 0; k < first.size(); ++k) push_coarse(first[k], last[k], n[k], coarse.data() + k * width_);
   }
   for (size_t k = 0; k < fine; ++k) push_fine(t[k], values.data() + k * width_);
-  last_bucket_ = last_bucket;
+  last_bucket_ = newest == INT64_MIN ? INT64_MIN : newest * 1000 / options_.interval;
   dirty_ = false;
   return {};
 }
 
+History::~History() {
+  if (saver_.joinable()) saver_.join();
+}
+
 Result<> History::save() {
+  if (saver_.joinable()) saver_.join();
   if (options_.file.empty() || !dirty_) return {};
   if (auto written = write_atomically(options_.file, encode()); !written) return written;
   dirty_ = false;
   return {};
 }
 
+// The bytes are taken here (a copy of the tiers); writing and fsync (tens of MB for 200
+// markets x 50 MMs) happen on a thread of their own, so requests are not held up.
 void History::save_if_due(TimeUs now) {
   if (options_.file.empty()) return;
   if (last_save_ == 0) last_save_ = now;
-  if (now - last_save_ < options_.save_every) return;
+  if (now - last_save_ < options_.save_every || saving_.load(std::memory_order_acquire)) return;
   last_save_ = now;
-  if (auto saved = save(); !saved) spdlog::warn("history: not saved: {}", saved.message());
+  if (saver_.joinable()) saver_.join();  // done: saving_ is false
+  if (!dirty_) return;
+  dirty_ = false;
+  saving_.store(true, std::memory_order_release);
+  saver_ = std::thread([this, bytes = encode()] {
+    if (auto written = write_atomically(options_.file, bytes); !written)
+      spdlog::warn("history: not saved: {}", written.message());
+    saving_.store(false, std::memory_order_release);
+  });
 }
 
 void History::load() {

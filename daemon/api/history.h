@@ -7,7 +7,10 @@
 //           neighbouring pairs are merged and coarse_span doubles. So the whole month
 //           (and more) stays in at most `coarse_points` points, the newest day at full
 //           resolution. A merged value is the mean of the non-null values (weighted by
-//           the points they stand for), null only when all were null.
+//           the points they stand for, nulls among them included: a chart's mean, not
+//           an exact one), null only when all were null. A pair with an outage between
+//           them is not merged (while the tier stays in bounds), so the gap still shows.
+//           The coarse tier holds the current month only (from its first new point on).
 //
 // Columnar JSON: one array of times and one array per series, null where a value is
 // undefined (no active snapshot yet, a book side missing, the market unobserved). Where
@@ -23,8 +26,10 @@
 // sample_while_restoring): its points come in through add().
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/result.h"
@@ -37,7 +42,7 @@ struct HistoryOptions {
   TimeUs interval = 10 * kUsPerSecond;
   TimeUs span = 24 * 3600 * kUsPerSecond;  // the fine tier
   size_t coarse_points = 0;                // 0: points older than `span` are dropped
-  std::string file;                        // empty: not persisted
+  std::string file{};                      // empty: not persisted
   TimeUs save_every = 5 * 60 * kUsPerSecond;
 };
 
@@ -50,6 +55,9 @@ struct HistoryPoint {
 class History {
  public:
   History(const Program& program, HistoryOptions options);
+  ~History();  // waits for a save in progress
+  History(const History&) = delete;
+  History& operator=(const History&) = delete;
 
   // Takes a point from `state` when its published_at is in a later interval than the
   // last point's. Returns whether it did.
@@ -77,7 +85,8 @@ class History {
   Result<> save();
   // From options.file, if set and present; logs what it did. Called by the constructor.
   void load();
-  // save() when save_every has passed since the last one (`now`: unix us).
+  // When save_every has passed since the last one (`now`: unix us): encoded now, written
+  // on a thread of its own (skipped while the last one still writes). save() waits for it.
   void save_if_due(TimeUs now);
 
  private:
@@ -88,6 +97,8 @@ class History {
   void push_fine(int64_t t_ms, const float* row);
   void push_coarse(int64_t first_ms, int64_t last_ms, uint32_t n, const float* row);
   void halve_coarse();
+  void merge_pairs(bool keep_gaps);
+  void drop_coarse_before(int64_t t_ms);
 
   const Program& program_;
   HistoryOptions options_;
@@ -105,6 +116,9 @@ class History {
   bool dirty_ = false;
   TimeUs last_save_ = 0;
   TimeUs loaded_until_ = 0;
+  std::thread saver_;               // the last save_if_due's write
+  std::atomic<bool> saving_{false};  // while it runs
+  TimeUs month_start_ = 0;  // of the newest point: older months leave the coarse tier
 };
 
 }  // namespace mm::api
