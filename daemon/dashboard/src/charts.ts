@@ -226,17 +226,23 @@ export class TimeChart {
     if (this.xs.length > MAX_POINTS) this.halveOlder();
   }
 
-  // The older half, pairwise: the first time, the mean of the non-null values.
+  // The older half, pairwise: the first time, the mean of the non-null values; a pair
+  // with a gap row (every line null: an outage) stays a gap, so the outage still shows.
   private halveOlder(): void {
     const half = Math.floor(this.xs.length / 2) & ~1;
+    const gap = (i: number) => this.ys.length > 0 && this.ys.every((c) => c[i] == null);
+    const gapPair: boolean[] = [];
     const xs: number[] = [];
-    for (let i = 0; i < half; i += 2) xs.push(this.xs[i]);
+    for (let i = 0; i < half; i += 2) {
+      xs.push(this.xs[i]);
+      gapPair.push(gap(i) || gap(i + 1));
+    }
     this.xs.splice(0, half, ...xs);
     for (const column of this.ys) {
       const merged: (number | null)[] = [];
       for (let i = 0; i < half; i += 2) {
         const a = column[i], b = column[i + 1];
-        merged.push(a == null ? b : b == null ? a : (a + b) / 2);
+        merged.push(gapPair[i / 2] ? null : a == null ? b : b == null ? a : (a + b) / 2);
       }
       column.splice(0, half, ...merged);
     }

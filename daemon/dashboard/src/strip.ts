@@ -16,6 +16,7 @@ import type { Api } from "./view";
 
 export const STRIP_CELLS = 120;
 const FIRST_WINDOW_S = 600;
+const EVIDENCE_WINDOW_S = 86_400; // [api] evidence_window's default
 
 const REASONS: Record<string, string> = {
   public_down: "public feed down",
@@ -54,6 +55,7 @@ export class EvidenceStore {
   private busy = false;
   private listeners: (() => void)[] = [];
   error: string | null = null;
+  loaded = false; // a first answer came (until then a strip says "loading", not "no snapshots")
 
   constructor(private readonly api: Api, readonly mmId: string, private readonly market: string | null = null) {}
 
@@ -80,13 +82,16 @@ export class EvidenceStore {
     try {
       if (this.newest == null) {
         await this.fetch(Math.max(start, Math.floor(now - FIRST_WINDOW_S)));
-        const needed = this.secondsFor(STRIP_CELLS);
-        if (needed != null && needed > FIRST_WINDOW_S && now - FIRST_WINDOW_S > start)
+        // Under two rows in the first window (a long snapshot interval): the API's whole
+        // evidence window (a day), which the month bound still cuts.
+        const needed = this.secondsFor(STRIP_CELLS) ?? EVIDENCE_WINDOW_S;
+        if (needed > FIRST_WINDOW_S && now - FIRST_WINDOW_S > start)
           await this.fetch(Math.max(start, Math.floor(now - needed)));
       } else {
         await this.fetch(Math.max(start, Math.floor(this.newest)));
       }
       this.error = null;
+      this.loaded = true;
     } catch (e) {
       this.error = e instanceof Error ? e.message : String(e); // the strip stays as it was
     } finally {
@@ -144,7 +149,8 @@ export class Strip {
   render(): void {
     const rows = this.store.get(this.symbol);
     if (!rows.length) {
-      fill(this.root, el("span", { class: "strip-empty muted" }, this.store.error ? `not loaded: ${this.store.error}` : "no snapshots yet"));
+      const text = this.store.error ? `not loaded: ${this.store.error}` : this.store.loaded ? "no snapshots yet" : "loading…";
+      fill(this.root, el("span", { class: "strip-empty muted" }, text));
       return;
     }
     // Intervals the window has no row for (the daemon was down) between the rows held.
@@ -192,7 +198,7 @@ export class DetailBox {
         field("observed", r.observed, r.observed ? "yes" : "no"),
         field("unobserved_reason", r.unobserved_reason, reasonText(r.unobserved_reason)),
         field("size_usd", r.size_usd, money(r.size_usd)),
-        field("spread_bps", r.spread_bps, r.spread_bps == null ? "–" : `${r.spread_bps} bps`),
+        field("spread_bps", r.spread_bps, r.spread_bps == null ? "–" : `${Number(r.spread_bps).toFixed(2)} bps`),
         field("active", r.active, r.active ? "yes" : "no"),
         field("inactive_reason", r.inactive_reason, reasonText(r.inactive_reason)),
       )));

@@ -38,30 +38,40 @@ export class RiskView implements View {
       el("h3", {}, "Per market over time (UTC)"), this.charts.root);
   }
 
+  private latest: Update | null = null;
+
   update(update: Update): void {
-    this.charts.update(update);
+    this.charts.update(update); // the charts keep their history while hidden
+    this.latest = update;
+    if (!this.root.hidden) this.render(update); // 200 x 50 cells: only when seen
+  }
+
+  shown(): void {
+    if (this.latest) this.render(this.latest);
+  }
+
+  private render(update: Update): void {
     const mms = mmIds(update.markets);
-    fill(this.uptime, heatMap(update, mms, "uptime"));
+    const byMarket = update.markets.map((m) => new Map(m.mms.map((r) => [r.mm_id, r])));
+    fill(this.uptime, heatMap(update, byMarket, mms, "uptime"));
     const hasDense = update.markets.some((m) => m.mms.some((r) => "dense_uptime" in r));
-    fill(this.dense, hasDense ? heatMap(update, mms, "dense_uptime")
+    fill(this.dense, hasDense ? heatMap(update, byMarket, mms, "dense_uptime")
       : el("p", { class: "empty" }, "This daemon's rows carry no dense uptime."));
     fill(this.flags, flagsTable(update.markets));
   }
-
-  shown(): void {}
 }
 
 function mmIds(markets: Market[]): string[] {
-  const ids: string[] = [];
-  for (const m of markets) for (const r of m.mms) if (!ids.includes(r.mm_id)) ids.push(r.mm_id);
-  return ids;
+  const ids = new Set<string>();
+  for (const m of markets) for (const r of m.mms) ids.add(r.mm_id);
+  return [...ids];
 }
 
-function heatMap(update: Update, mms: string[], metric: Metric): HTMLElement {
+function heatMap(update: Update, byMarket: Map<string, MarketMmRow>[], mms: string[], metric: Metric): HTMLElement {
   const markets = update.markets;
   const label = metric === "uptime" ? "uptime" : "dense uptime";
-  const rows = mms.map((id) => el("tr", { "data-mm": id }, el("th", {}, id), ...markets.map((m) => {
-    const r = m.mms.find((x) => x.mm_id === id);
+  const rows = mms.map((id) => el("tr", { "data-mm": id }, el("th", {}, id), ...markets.map((m, k) => {
+    const r = byMarket[k].get(id);
     const v = r ? (r[metric] ?? null) : null;
     const title = `${id} on ${m.symbol}: ${label} ${pct(v)}` +
       (r && metric === "uptime" ? `, ${r.snapshots_active} active snapshots of ${m.snapshots_observed} observed` : "");
