@@ -79,9 +79,16 @@ TEST_CASE("live month close: run writes the final report, statements and a manif
 
   // One clock for the exchange and the daemon, running at the wall clock's pace.
   ManualClock clock(parse_rfc3339("2026-03-31T23:59:57Z").value());
-  std::atomic<bool> ticking{true};
-  std::thread ticker([&] {
-    while (ticking) {
+  struct Ticker {  // joined however the test ends (a failed REQUIRE included)
+    std::atomic<bool> on{true};
+    std::thread thread;
+    ~Ticker() {
+      on = false;
+      if (thread.joinable()) thread.join();
+    }
+  } ticker;
+  ticker.thread = std::thread([&] {
+    while (ticker.on) {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
       clock.advance(5'000);
     }
@@ -104,17 +111,21 @@ TEST_CASE("live month close: run writes the final report, statements and a manif
   o.journal = JournalOptions{.dir = dir + "/journal", .rotate_every = 3600 * kUsPerSecond};
   o.engine = {.publish_interval = 100'000, .report_dir = dir + "/reports"};
   o.engine.config_path = config;
+  const std::string reports = dir + "/reports";
   {
     LiveDaemon daemon(program, std::move(o));
     REQUIRE(daemon.start());
-    std::this_thread::sleep_for(std::chrono::seconds(6));  // 3 s of March, 3 s of April
+    // 3 s of March, then April until the month is closed and 2 s more (the clock runs
+    // slower than the wall when the machine is loaded: waited for, not assumed).
+    const TimeUs april = parse_rfc3339("2026-04-01T00:00:02Z").value();
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while ((clock.now_us() < april || !fs::exists(reports + "/report-2026-03.json")) &&
+           std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
     daemon.stop();  // closes the journal file open at the close: the manifest follows
   }
-  ticking = false;
-  ticker.join();
   server.stop();
 
-  const std::string reports = dir + "/reports";
   const std::string manifest = reports + "/manifest-2026-03.json";
   REQUIRE(fs::exists(reports + "/report-2026-03.json"));
   REQUIRE(fs::exists(manifest));
