@@ -1,5 +1,6 @@
 #include "daemon/live_daemon.h"
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -84,6 +85,10 @@ LiveDaemon::LiveDaemon(const Program& program, LiveDaemonOptions options)
     if (h.coarse_points == 0) h.coarse_points = kHistoryCoarsePoints;
     if (h.file.empty() && options_.journal)
       h.file = (std::filesystem::path(options_.journal->dir) / "checkpoints" / "history.bin").string();
+    // Saved at least as often as checkpoints are written: a crash then leaves a kept
+    // checkpoint from before the file's last point, which the restore replays from to
+    // rebuild the rest of the history.
+    if (options_.engine.checkpoint_every > 0) h.save_every = std::min(h.save_every, options_.engine.checkpoint_every);
   }
 }
 
