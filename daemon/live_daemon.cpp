@@ -164,6 +164,12 @@ Result<> LiveDaemon::start_api() {
     content << in.rdbuf();
     return std::move(content).str();
   };
+  sources.read_statement = [dir = options_.engine.report_dir](std::string_view mm_id, std::optional<YearMonth> month,
+                                                              bool csv) -> Result<std::pair<std::string, std::string>> {
+    auto file = read_statement_file(dir, std::string(mm_id), month, csv);
+    if (!file) return file.error();
+    return std::pair{std::move(file->name), std::move(file->content)};
+  };
   sources.clock = options_.clock;
   sources.restore = restore_progress_.get();
   parts_->api = std::make_unique<api::ApiServer>(*options_.api, std::move(sources));

@@ -11,7 +11,9 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
+#include <sstream>
 
 #include "core/json_writer.h"
 #include "core/report_format.h"
@@ -213,6 +215,28 @@ std::string statement_file_stem(const Report& report, const Program& program, ui
 }
 
 std::string manifest_file_name(YearMonth month) { return "manifest-" + month.to_string() + ".json"; }
+
+Result<StatementFile> read_statement_file(const std::string& report_dir, const std::string& mm_id,
+                                          std::optional<YearMonth> month, bool csv) {
+  const std::string suffix = "-" + safe_file_part(mm_id) + (csv ? ".csv" : ".json");
+  std::optional<YearMonth> found = month;
+  if (!found) {  // the newest: "statement-YYYY-MM<suffix>", the month parsed (an id may hold '-')
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(report_dir, ec)) {
+      const std::string name = e.path().filename().string();
+      if (!name.starts_with("statement-") || !name.ends_with(suffix) || name.size() != 10 + 7 + suffix.size()) continue;
+      const std::optional<YearMonth> m = parse_year_month(std::string_view(name).substr(10, 7));
+      if (m && (!found || *m > *found)) found = m;
+    }
+    if (!found) return make_error("no statement for " + mm_id + " yet: one is written when a month closes");
+  }
+  const std::string name = "statement-" + found->to_string() + suffix;
+  std::ifstream in(std::filesystem::path(report_dir) / name, std::ios::binary);
+  if (!in) return make_error("no statement for " + mm_id + " for " + found->to_string());
+  std::ostringstream content;
+  content << in.rdbuf();
+  return StatementFile{name, std::move(content).str()};
+}
 
 std::string statement_json(const Program& p, const Report& r, uint32_t mm) {
   JsonWriter w;

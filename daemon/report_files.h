@@ -1,6 +1,7 @@
 // Writes report files atomically (temp file + rename), so readers never see half a report.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <thread>
 #include <string_view>
@@ -52,6 +53,14 @@ std::string statement_json(const Program& program, const Report& report, uint32_
 std::string statement_csv(const Program& program, const Report& report, uint32_t mm);
 std::string statement_file_stem(const Report& report, const Program& program, uint32_t mm);  // statement-2026-02-alpha
 std::string manifest_file_name(YearMonth month);                                            // manifest-2026-02.json
+
+// One MM's month-end statement as written in `report_dir` (GET /v1/mms/<id>/statement):
+// `month`'s, or the newest there is; JSON or CSV. An error saying why when there is none.
+struct StatementFile {
+  std::string name, content;
+};
+Result<StatementFile> read_statement_file(const std::string& report_dir, const std::string& mm_id,
+                                          std::optional<YearMonth> month, bool csv);
 
 // The journal files a closed month's manifest names: `replay_from` holds the earlier
 // files whose state (resting orders, books, trade ids seen) the month starts from;

@@ -162,7 +162,8 @@ ApiResponse ApiCore::serve(const RouteMatch& match, const ApiRequest& req, const
   if (!caller) return unauthorized(caller.error());
   if (!role_may(spec.access, caller->role)) return forbidden();
   // An MM learns nothing about other ids, not even whether they exist: 403, restoring or not.
-  if ((route == Route::mm || route == Route::whatif || route == Route::mm_snapshots) && !may_see_mm(match.segment, caller->role)) return forbidden();
+  const bool of_one_mm = route == Route::mm || route == Route::whatif || route == Route::mm_snapshots || route == Route::mm_statement;
+  if (of_one_mm && !may_see_mm(match.segment, caller->role)) return forbidden();
   if (route != Route::metrics && restoring()) return unavailable(kRestoring);
   return serve_authorized(route, match.segment, req, target.query, *caller);
 }
@@ -178,6 +179,7 @@ ApiResponse ApiCore::serve_authorized(Route route, std::string_view segment, con
     case Route::mm: return mm_response(segment, query, req.accept);
     case Route::whatif: return whatif_response(segment, req.body);
     case Route::mm_snapshots: return mm_snapshots_response(segment, query, req.accept);
+    case Route::mm_statement: return mm_statement_response(segment, query, req.accept);
     case Route::mms:
     case Route::markets:
     case Route::market: return standings_response(route, segment, caller.role);

@@ -122,6 +122,7 @@ class ApiCore {
   ApiResponse snapshot_file_response(std::string_view name);
   ApiResponse whatif_response(std::string_view mm_id, std::string_view body);
   ApiResponse mm_snapshots_response(std::string_view mm_id, std::string_view query, std::string_view accept);
+  ApiResponse mm_statement_response(std::string_view mm_id, std::string_view query, std::string_view accept);
   ApiResponse standings_response(Route route, std::string_view symbol, const Role& role);
   ApiResponse history_response(std::string_view query, const Role& role);
   ApiResponse stream_response(const ApiRequest& request, const Caller& caller);

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "core/clock.h"
 #include "core/result.h"
 #include "core/program.h"
+#include "core/time_utc.h"
 #include "daemon/api/history.h"
 #include "daemon/published_state.h"
 #include "daemon/rcu_cell.h"
@@ -72,6 +74,11 @@ struct ApiSources {
   // content by name (an error for a name that is not a snapshot file's).
   std::function<std::vector<std::pair<std::string, uint64_t>>()> list_snapshots{};
   std::function<Result<std::string>(std::string_view)> read_snapshot{};
+  // GET /v1/mms/<id>/statement: that MM's month-end statement (file name, content) for
+  // `month`, or the newest (nullopt); CSV or JSON. An error saying why when there is none.
+  std::function<Result<std::pair<std::string, std::string>>(std::string_view mm_id, std::optional<YearMonth> month,
+                                                             bool csv)>
+      read_statement{};
   // Records the engine loop processed (health, metrics); null: the published counters.
   std::function<uint64_t()> processed_records{};
   // Every wall-clock read of the API (health staleness, engine lag, stream and history

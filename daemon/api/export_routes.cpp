@@ -5,12 +5,14 @@
 #include <spdlog/spdlog.h>
 
 #include "core/snapshot_schedule.h"
+#include "core/time_utc.h"
 #include "core/whatif.h"
 #include "daemon/api/api_core.h"
 #include "daemon/api/evidence_view.h"
 #include "daemon/api/mm_view.h"
 #include "daemon/api/responses.h"
 #include "daemon/api/whatif_request.h"
+#include "feeds/net/url.h"
 
 namespace mm::api {
 
@@ -75,6 +77,24 @@ ApiResponse ApiCore::whatif_response(std::string_view mm_id, std::string_view bo
     w.end_object();
     return json_response(200, w.take());
   });
+}
+
+// After serve() checked may_see_mm(). The statement `run` wrote when the month closed
+// (an MM gets its own: SCORING.md section 15), the newest unless ?month=YYYY-MM.
+ApiResponse ApiCore::mm_statement_response(std::string_view mm_id, std::string_view query, std::string_view accept) {
+  if (!program().mm_index(mm_id)) return error_response(404, "unknown mm id");
+  const Result<ResponseFormat> format = export_format(query, accept, {"month", "format"});
+  if (!format) return error_response(400, format.message());
+  std::optional<YearMonth> month;
+  if (const std::optional<std::string> text = net::query_param(query, "month")) {
+    month = parse_year_month(*text);
+    if (!month) return error_response(400, "month must be a month as YYYY-MM");
+  }
+  if (!sources_.read_statement) return unavailable("statements are not available in this process");
+  const bool csv = *format == ResponseFormat::csv;
+  auto file = sources_.read_statement(mm_id, month, csv);
+  if (!file) return error_response(404, file.message());
+  return file_response(std::move(file->second), csv ? "text/csv" : "application/json", file->first);
 }
 
 // After serve() checked may_see_mm(). The rows of the published evidence window.

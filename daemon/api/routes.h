@@ -22,6 +22,7 @@ enum class Route : uint8_t {
   mm,         // /v1/mms/<mm_id>
   whatif,     // /v1/mms/<mm_id>/whatif
   mm_snapshots,  // /v1/mms/<mm_id>/snapshots: the live evidence rows
+  mm_statement,  // /v1/mms/<mm_id>/statement: the month-end statement file
   markets,
   market,     // /v1/markets/<symbol>
   snapshots,
@@ -77,6 +78,7 @@ inline constexpr std::array<RouteSpec, kRouteCount> kRoutes = {{
     {Route::mm, PathMatch::one_segment, "/v1/mms/", Methods::get_head, Access::any, "mm"},
     {Route::whatif, PathMatch::segment_suffix, "/v1/mms/", Methods::post, Access::any, "whatif", false, "/whatif"},
     {Route::mm_snapshots, PathMatch::segment_suffix, "/v1/mms/", Methods::get_head, Access::any, "mm_snapshots", false, "/snapshots"},
+    {Route::mm_statement, PathMatch::segment_suffix, "/v1/mms/", Methods::get_head, Access::any, "mm_statement", false, "/statement"},
     {Route::markets, PathMatch::exact, "/v1/markets", Methods::get_head, Access::any, "markets"},
     {Route::market, PathMatch::one_segment, "/v1/markets/", Methods::get_head, Access::any, "market"},
     // GET lists (ops, risk), POST takes one (ops only: checked by the handler).

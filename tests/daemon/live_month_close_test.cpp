@@ -3,7 +3,8 @@
 // from 2026-03-31T23:59:57Z into April. At the month end the daemon writes the final
 // report and one statement per MM, and once the journal file open at the close is closed,
 // the manifest; `mmscore verify` (the binary, as an MM or ops runs it) then passes on what
-// the daemon wrote, and fails naming the file when one byte of its journal is changed.
+// the daemon wrote, and fails naming the file when one byte of its journal is changed. An MM
+// downloads its own statement over the API (GET /v1/mms/<id>/statement).
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
@@ -20,6 +21,7 @@
 #include "daemon/live_daemon.h"
 #include "daemon/live_setup.h"
 #include "feeds/sim/server/sim_server.h"
+#include "tests/daemon/api/raw_client.h"
 #include "tests/support/sim_accounts.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/three_market_config.h"
@@ -111,6 +113,12 @@ TEST_CASE("live month close: run writes the final report, statements and a manif
   o.journal = JournalOptions{.dir = dir + "/journal", .rotate_every = 3600 * kUsPerSecond};
   o.engine = {.publish_interval = 100'000, .report_dir = dir + "/reports"};
   o.engine.config_path = config;
+  std::ofstream(dir + "/tokens") << "alpha-token-month-close mm:alpha\nbravo-token-month-close mm:bravo\n";
+  fs::permissions(dir + "/tokens", fs::perms::owner_read | fs::perms::owner_write);
+  api::ApiOptions api;
+  api.listen = "127.0.0.1:0";
+  api.tokens_file = dir + "/tokens";
+  o.api = api;
   const std::string reports = dir + "/reports";
   {
     LiveDaemon daemon(program, std::move(o));
@@ -122,6 +130,23 @@ TEST_CASE("live month close: run writes the final report, statements and a manif
     while ((clock.now_us() < april || !fs::exists(reports + "/report-2026-03.json")) &&
            std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    // An MM downloads its statement over the API: the file the close wrote, JSON or CSV;
+    // another MM's is refused; a month without one, or no month, is said.
+    const uint16_t port = daemon.api_port();
+    const std::string alpha = "alpha-token-month-close";
+    const auto json = api_test::http_get(port, "/v1/mms/alpha/statement", alpha);
+    CHECK(json.status == 200);
+    CHECK(json.body == slurp(reports + "/statement-2026-03-alpha.json"));
+    const auto csv = api_test::http_get(port, "/v1/mms/alpha/statement?month=2026-03&format=csv", alpha);
+    CHECK(csv.status == 200);
+    CHECK(csv.body == slurp(reports + "/statement-2026-03-alpha.csv"));
+    CHECK(api_test::http_get(port, "/v1/mms/bravo/statement", alpha).status == 403);
+    const auto no_april = api_test::http_get(port, "/v1/mms/alpha/statement?month=2026-04", alpha);
+    CHECK(no_april.status == 404);
+    CHECK_THAT(no_april.body, Catch::Contains("no statement for alpha for 2026-04"));
+    const auto bad = api_test::http_get(port, "/v1/mms/alpha/statement?month=March", alpha);
+    CHECK(bad.status == 400);
+    CHECK_THAT(bad.body, Catch::Contains("month"));
     daemon.stop();  // closes the journal file open at the close: the manifest follows
   }
   server.stop();

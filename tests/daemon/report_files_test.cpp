@@ -100,3 +100,33 @@ TEST_CASE("report files: \"final\" is the top-level key, wherever it is") {
   CHECK_FALSE(is_final_report_file(dir + "/absent.json"));
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("report files: an MM's statement, the newest or a month's, never another MM's") {
+  const std::string dir = test_support::temp_dir("statements");
+  auto put = [&](const std::string& name, const std::string& text) { std::ofstream(dir + "/" + name) << text; };
+  put("statement-2026-02-alpha.json", "feb");
+  put("statement-2026-03-alpha.json", "mar");
+  put("statement-2026-03-alpha.csv", "mar csv");
+  put("statement-2026-04-x-alpha.json", "an MM whose id is x-alpha");  // not alpha's
+  put("statement-2026-05-alpha.json.tmp", "a write in progress");
+  auto newest = read_statement_file(dir, "alpha", std::nullopt, false);
+  REQUIRE(newest);
+  CHECK(newest->name == "statement-2026-03-alpha.json");
+  CHECK(newest->content == "mar");
+  auto feb = read_statement_file(dir, "alpha", YearMonth{2026, 2}, false);
+  REQUIRE(feb);
+  CHECK(feb->content == "feb");
+  auto csv = read_statement_file(dir, "alpha", std::nullopt, true);
+  REQUIRE(csv);
+  CHECK(csv->content == "mar csv");
+  auto other = read_statement_file(dir, "x-alpha", std::nullopt, false);
+  REQUIRE(other);
+  CHECK(other->content == "an MM whose id is x-alpha");
+  const auto none = read_statement_file(dir, "bravo", std::nullopt, false);
+  REQUIRE_FALSE(none);
+  CHECK(none.message() == "no statement for bravo yet: one is written when a month closes");
+  const auto january = read_statement_file(dir, "alpha", YearMonth{2026, 1}, false);
+  REQUIRE_FALSE(january);
+  CHECK(january.message() == "no statement for alpha for 2026-01");
+  std::filesystem::remove_all(dir);
+}

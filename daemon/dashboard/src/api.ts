@@ -12,7 +12,7 @@ export const forgetToken = (): void => localStorage.removeItem(TOKEN_KEY);
 export type Failure =
   | { kind: "unauthorized" } // 401: the token is unknown (or was revoked)
   | { kind: "forbidden" } // 403: the role may not use this endpoint
-  | { kind: "not_found" }
+  | { kind: "not_found"; message: string } // 404: what the daemon said is not there
   | { kind: "unavailable"; message: string } // 503: nothing published yet
   | { kind: "down"; message: string } // no answer at all: the daemon is down or restarting
   | { kind: "error"; status: number; message: string };
@@ -27,7 +27,7 @@ function describe(f: Failure): string {
   switch (f.kind) {
     case "unauthorized": return "The daemon did not accept this token.";
     case "forbidden": return "This token's role may not use this.";
-    case "not_found": return "Not found.";
+    case "not_found": return f.message ? `Not found: ${f.message}.` : "Not found.";
     case "unavailable": return `The daemon has not published its state yet (${f.message}).`;
     case "down": return `Cannot reach the daemon (${f.message}).`;
     case "error": return `The daemon answered ${f.status}: ${f.message}`;
@@ -65,7 +65,7 @@ async function failure(response: Response): Promise<ApiError> {
   switch (response.status) {
     case 401: return new ApiError({ kind: "unauthorized" });
     case 403: return new ApiError({ kind: "forbidden" });
-    case 404: return new ApiError({ kind: "not_found" });
+    case 404: return new ApiError({ kind: "not_found", message: (body as { error?: string } | null)?.error ?? "" });
     case 503: return new ApiError({ kind: "unavailable", message });
     case 502: case 504: return new ApiError({ kind: "down", message });
     default: return new ApiError({ kind: "error", status: response.status, message });

@@ -31,7 +31,9 @@ export class MmView implements View {
     this.root = el("div", { class: "view", "data-view": this.id },
       el("h2", {}, `My standing: ${mmId}`),
       el("div", { class: "actions" },
-        downloadButton(api, "Download my standing (CSV)", `${path}?format=csv`, `standing-${mmId}.csv`)),
+        downloadButton(api, "Download my standing (CSV)", `${path}?format=csv`, `standing-${mmId}.csv`), " ",
+        // The last closed month's statement (SCORING.md section 15); before the first month end the API says there is none.
+        downloadButton(api, "Download my last statement (CSV)", `${path}/statement?format=csv`, `statement-${mmId}.csv`)),
       this.body, this.strips.root, this.whatIf.root, el("h3", {}, "Over time (UTC)"), this.charts.root);
   }
 
