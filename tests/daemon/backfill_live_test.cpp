@@ -25,14 +25,7 @@ using namespace mm;
 
 namespace {
 
-const std::string kConfig = std::string(test_support::kThreeMarketProgram) + R"(
-[[mms]]
-id = "alpha"
-joined = "2025-01"
-[[mms]]
-id = "bravo"
-joined = "2025-01"
-)";
+const std::string kConfig = test_support::three_market_config({"alpha", "bravo"});
 
 // The system clock moved so that a month ends `ends_in` after construction.
 class MonthEndClock final : public Clock {

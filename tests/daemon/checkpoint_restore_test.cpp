@@ -34,17 +34,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kConfig = std::string(test_support::kThreeMarketProgram) + R"(
-[[mms]]
-id = "alpha"
-joined = "2025-01"
-[[mms]]
-id = "bravo"
-joined = "2025-01"
-[[mms]]
-id = "charlie"
-joined = "2025-01"
-)";
+const std::string kConfig = test_support::three_market_config({"alpha", "bravo", "charlie"});
 
 const char* kFaults = "gap:SOL_USDC@1200ms,drop_public@2s,drop_private:alpha/main@2500ms,gap:ETH_USDC@3s";
 

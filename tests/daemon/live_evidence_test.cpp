@@ -29,14 +29,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kConfig = std::string(test_support::kThreeMarketProgram) + R"(
-[[mms]]
-id = "alpha"
-joined = "2025-01"
-[[mms]]
-id = "bravo"
-joined = "2025-01"
-)";
+const std::string kConfig = test_support::three_market_config({"alpha", "bravo"});
 constexpr const char* kToken = "ops-token-0123456789abcdef";
 
 // explain's rows: the journal replayed with core/evidence's sink and row builder.

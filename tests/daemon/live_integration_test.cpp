@@ -27,20 +27,7 @@ using namespace mm;
 
 namespace {
 
-const std::string kConfig = std::string(test_support::kThreeMarketProgram) + R"(
-[[mms]]
-id = "alpha"
-joined = "2025-01"
-[[mms]]
-id = "bravo"
-joined = "2025-01"
-[[mms]]
-id = "charlie"
-joined = "2025-01"
-[[mms]]
-id = "delta"
-joined = "2025-01"
-)";
+const std::string kConfig = test_support::three_market_config({"alpha", "bravo", "charlie", "delta"});
 
 // Faults inside a 9 s run: a sequence gap, a stale REST snapshot on the re-seed that a
 // public drop causes, an MM stream drop with its open-orders request delayed, garbage.

@@ -33,14 +33,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kConfig = std::string(test_support::kThreeMarketProgram) + R"(
-[[mms]]
-id = "alpha"
-joined = "2025-01"
-[[mms]]
-id = "bravo"
-joined = "2025-01"
-)";
+const std::string kConfig = test_support::three_market_config({"alpha", "bravo"});
 
 std::string slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

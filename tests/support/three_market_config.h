@@ -1,6 +1,10 @@
 // The program of the live, backfill and crash tests against the simulator, as TOML: one
-// perp and two spot markets, a 500 ms snapshot interval. Tests append their [[mms]].
+// perp and two spot markets, a 500 ms snapshot interval. Tests append their [[mms]], or
+// take three_market_config(ids).
 #pragma once
+
+#include <initializer_list>
+#include <string>
 
 namespace test_support {
 
@@ -27,5 +31,12 @@ category = "spot"
 symbol = "ETH_USDC"
 category = "spot"
 )";
+
+// The program above with these MMs (joined 2025-01, one account each).
+inline std::string three_market_config(std::initializer_list<const char*> mm_ids) {
+  std::string text = kThreeMarketProgram;
+  for (const char* id : mm_ids) text += std::string("[[mms]]\nid = \"") + id + "\"\njoined = \"2025-01\"\n";
+  return text;
+}
 
 }  // namespace test_support
