@@ -291,6 +291,7 @@ ApiResponse ApiCore::metrics_response() {
   in.client = sources_.client;
   in.api = stats_snapshot();
   in.history_points = history_.size();
+  in.history_save_failures = history_.save_failures();
   if (sources_.restore) in.restore = sources_.restore->figures();
   std::string text;
   const bool published = sources_.published->read([&](const PublishedState& s) {

@@ -394,7 +394,10 @@ History::~History() {
 Result<> History::save() {
   if (saver_.joinable()) saver_.join();
   if (options_.file.empty() || !dirty_) return {};
-  if (auto written = write_atomically(options_.file, encode()); !written) return written;
+  if (auto written = write_atomically(options_.file, encode()); !written) {
+    save_failures_.fetch_add(1, std::memory_order_relaxed);
+    return written;
+  }
   dirty_ = false;
   return {};
 }
@@ -411,8 +414,10 @@ void History::save_if_due(TimeUs now) {
   dirty_ = false;
   saving_.store(true, std::memory_order_release);
   saver_ = std::thread([this, bytes = encode()] {
-    if (auto written = write_atomically(options_.file, bytes); !written)
+    if (auto written = write_atomically(options_.file, bytes); !written) {
+      save_failures_.fetch_add(1, std::memory_order_relaxed);  // the next save (new points) tries again
       spdlog::warn("history: not saved: {}", written.message());
+    }
     saving_.store(false, std::memory_order_release);
   });
 }

@@ -88,6 +88,8 @@ class History {
   // When save_every has passed since the last one (`now`: unix us): encoded now, written
   // on a thread of its own (skipped while the last one still writes). save() waits for it.
   void save_if_due(TimeUs now);
+  // Writes of the file that failed (a full disk, say): mmscore_api_history_save_failures_total.
+  uint64_t save_failures() const { return save_failures_.load(std::memory_order_relaxed); }
 
  private:
   static constexpr size_t kPerMm = 4;      // total_reward_usd, volume_share, uptime, avg_spread_bps
@@ -118,6 +120,7 @@ class History {
   TimeUs loaded_until_ = 0;
   std::thread saver_;               // the last save_if_due's write
   std::atomic<bool> saving_{false};  // while it runs
+  std::atomic<uint64_t> save_failures_{0};
   TimeUs month_start_ = 0;  // of the newest point: older months leave the coarse tier
 };
 

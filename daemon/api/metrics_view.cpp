@@ -402,6 +402,9 @@ void api_families(Builder& b, const MetricsInput& in) {
       .add(double(a.token_loads_ok), {{"result", "ok"}})
       .add(double(a.token_loads_failed), {{"result", "failed"}});
   b.gauge("mmscore_api_history_points", "Points held for /v1/history", double(in.history_points));
+  b.counter("mmscore_api_history_save_failures_total",
+            "Failed writes of the charts' history file (logged; the next save tries again)",
+            double(in.history_save_failures));
 }
 
 }  // namespace

@@ -28,6 +28,7 @@ struct MetricsInput {
   const ClientStats* client = nullptr;    // null: no exchange client (replay, tests)
   ApiStatsSnapshot api{};
   uint64_t history_points = 0;
+  uint64_t history_save_failures = 0;
   // The daemon's restore: mmscore_restore_in_progress, and the progress while it runs.
   // None: not shown (no restore in this process).
   std::optional<RestoreFigures> restore{};

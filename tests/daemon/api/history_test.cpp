@@ -253,3 +253,23 @@ TEST_CASE("history: save_if_due writes on its own thread, once save_every has pa
   CHECK(back.loaded_until() == kT0);
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("history: a write that fails is counted, and the history stays in memory") {
+  const Program p = make_program();
+  const std::string dir = temp_dir();
+  write_file(dir + "/not-a-directory", "a file where the history's directory should be");
+  HistoryOptions o{kUsPerSecond, 3 * kUsPerSecond, 4, dir + "/not-a-directory/history.bin", 60 * kUsPerSecond};
+  History h(p, o);
+  REQUIRE(h.sample(*state_at(p, kT0, 100)));
+  const auto failed = h.save();
+  REQUIRE_FALSE(failed);
+  CHECK_THAT(failed.message(), Catch::Contains("not-a-directory/history.bin.tmp"));
+  CHECK(h.save_failures() == 1);
+  REQUIRE(h.sample(*state_at(p, kT0 + kUsPerSecond, 200)));
+  h.save_if_due(kT0);
+  h.save_if_due(kT0 + 60 * kUsPerSecond);  // on the saver thread: fails too
+  REQUIRE(h.save());                       // waits for it (nothing new since: no write)
+  CHECK(h.save_failures() == 2);
+  CHECK(h.size() == 2);
+  std::filesystem::remove_all(dir);
+}

@@ -185,6 +185,7 @@ TEST_CASE("metrics: Prometheus text with the published figures") {
   CHECK(value(again, "mmscore_api_requests_total", {{"endpoint", "metrics"}, {"status", "200"}}) == 1);
   CHECK(value(again, "mmscore_api_requests_total", {{"endpoint", "health"}, {"status", "200"}}) == 1);
   CHECK(value(again, "mmscore_api_token_loads_total", {{"result", "ok"}}) == 1);
+  CHECK(value(again, "mmscore_api_history_save_failures_total") == 0);  // no history file here
 
   // promtool (Debian's prometheus package) lints the names and units when it is installed.
   if (std::system("command -v promtool >/dev/null 2>&1") == 0) {
