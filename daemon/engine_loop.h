@@ -110,7 +110,8 @@ class EngineLoop final : public EngineObserver {
   // checkpoint) that the records cross, the state as of the last record before the
   // crossing, scored, goes to `sink` on the restoring thread: one point per `every` that
   // had records, so an outage stays a gap. A checkpoint from before `after` is preferred
-  // to a newer one, so that the replay covers all that is missing. For the next
+  // to one more than two `every` newer, so that the replay covers all that is missing
+  // (after a clean stop the newest is the shutdown's, within an interval). For the next
   // restore() only: it forgets `sink` when it returns.
   using RestoreSample = std::function<void(const PublishedState&)>;
   void sample_while_restoring(RestoreSample sink, TimeUs every, TimeUs after) {

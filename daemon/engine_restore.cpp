@@ -88,13 +88,15 @@ std::optional<EngineLoop::RestoreStart> EngineLoop::load_checkpoint(const std::v
   };
   // Newest first; with a history to rebuild from `after`, the newest from before it
   // (the replay from it is a few minutes longer), else the newest that loads (read
-  // again: one checkpoint in memory at a time).
+  // again: one checkpoint in memory at a time). Not for a point or two: after a clean
+  // stop the history ends within an interval of the shutdown checkpoint.
   const TimeUs after = restore_sample_ ? restore_sample_after_ : 0;
+  const TimeUs worth = 2 * restore_sample_every_;
   std::vector<std::string> newer;
   for (const std::string& path : CheckpointStore(options_.checkpoint_dir, 0).list()) {
     std::optional<Candidate> c = usable(path);
     if (!c) continue;
-    if (after > 0 && c->checkpoint.meta.clock > after) {
+    if (after > 0 && c->checkpoint.meta.clock > after + worth) {
       newer.push_back(path);
       continue;
     }

@@ -256,6 +256,7 @@ TEST_CASE("checkpoint: the charts' history lost to a crash is rebuilt from the j
     api.tokens_file = rec.dir + "/tokens";
     api.history.interval = interval;
     api.history.save_every = 400'000;
+    api.push_interval = 50'000;  // the history samples at this tick
     o.api = api;
     return o;
   };
@@ -276,6 +277,19 @@ TEST_CASE("checkpoint: the charts' history lost to a crash is rebuilt from the j
     for (const std::string& f : list_journal_files(rec.journal_dir()))
       fs::copy_file(f, image + "/" + fs::path(f).filename().string());
     running.stop();
+  }
+  {  // After that clean stop, the restart takes the shutdown checkpoint: the history
+     // file ends within an interval of it, nothing worth a longer replay.
+    const std::string newest = CheckpointStore(rec.checkpoint_dir(), 0).list().front();
+    const auto shutdown = CheckpointStore::read(newest);
+    REQUIRE(shutdown);
+    const ManualClock at_stop(shutdown->meta.clock);
+    LiveDaemonOptions o = options(rec.journal_dir(), &at_stop);
+    o.client.ws_url = "ws://127.0.0.1:1", o.client.rest_url = "http://127.0.0.1:1";
+    LiveDaemon clean(rec.program(), std::move(o));
+    REQUIRE(clean.start());
+    CHECK(clean.restored_from() == newest);
+    clean.stop();
   }
 
   // The file's points, and the journal's last record (a torn tail left out, as the restore does).
@@ -304,7 +318,10 @@ TEST_CASE("checkpoint: the charts' history lost to a crash is rebuilt from the j
   REQUIRE_FALSE(restarted.restored_from().empty());
   const auto from = CheckpointStore::read(restarted.restored_from());
   REQUIRE(from);
-  CHECK(from->meta.clock <= saved_until);  // an older checkpoint, so nothing is skipped
+  // A checkpoint from before the file's end, or within two intervals after it (not worth
+  // a longer replay): the rebuild starts at the later of the two.
+  CHECK(from->meta.clock <= saved_until + 2 * interval);
+  const TimeUs sample_from = std::max(saved_until, from->meta.clock);
   const api_test::HttpResult got = api_test::http_get(restarted.api_port(), "/v1/history", token);
   restarted.stop();
   REQUIRE(got.status == 200);
@@ -328,7 +345,7 @@ TEST_CASE("checkpoint: the charts' history lost to a crash is rebuilt from the j
   };
   size_t rebuilt = 0;
   r.before_record([&](TimeUs ts) {
-    if (e.started() && e.clock() > saved_until && ts / interval > e.clock() / interval) rebuilt += sample();
+    if (e.started() && e.clock() > sample_from && ts / interval > e.clock() / interval) rebuilt += sample();
   });
   for (const std::string& f : image_files) REQUIRE(r.replay_file(f));
   rebuilt += sample();
@@ -344,7 +361,7 @@ TEST_CASE("checkpoint: the charts' history lost to a crash is rebuilt from the j
   size_t after = 0;  // points, not the null rows of gaps (a reward is never null)
   for (size_t k = 0; k < h["t_ms"].size(); ++k) {
     const int64_t ms = std::stoll(h["t_ms"][k].text);
-    if (ms <= saved_until / 1000 || reward[k].is_null()) continue;
+    if (ms <= saved_until / 1000 || reward[k].is_null()) continue;  // rebuilt points are in later intervals
     last = ms, ++after;
   }
   CHECK(after == rebuilt);
