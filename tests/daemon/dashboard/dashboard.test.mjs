@@ -279,6 +279,17 @@ try {
     if (!/public feed/i.test(health)) throw new Error(`no feed health shown: ${health}`);
 
     await screenshot(page, "ops-program");
+    // A row's detail offers that MM's standing and statement; before any month end the
+    // statement's 404 is said next to its button.
+    await page.click("[data-view=program] tr[data-mm=bravo]");
+    const statement = '[data-mm-downloads=bravo] button.download[data-download="/v1/mms/bravo/statement?format=csv"]';
+    await page.waitForSelector(statement);
+    if (!await page.$('[data-mm-downloads=bravo] button.download[data-download="/v1/mms/bravo?format=csv"]'))
+      throw new Error("no standing download in bravo's detail");
+    await page.click(statement);
+    await waitFor("bravo's statement button's message", 10_000, async () =>
+      /Not downloaded: .*no statement for bravo yet/.test(await page.$eval(statement, (b) =>
+        b.parentElement.querySelector(".download-result").innerText)));
     await page.click("button.snapshot");
     await waitFor("the snapshot result", 20_000, async () => /written/.test(await textOf(page, ".snapshot-result")));
     const result = await textOf(page, ".snapshot-result");

@@ -19,6 +19,7 @@ export class ProgramView implements View {
   private readonly health = el("div", {});
   private readonly mms = el("div", {}, el("p", { class: "empty" }, "Waiting for the first update…"));
   private readonly detail = el("div", {});
+  private readonly detailBody = el("div", {}); // the standing, refreshed; the downloads above it stay
   private readonly snapshotResult = el("span", { class: "snapshot-result", role: "status" });
   private selected: string | null = null;
   private report: Report | null = null;
@@ -108,7 +109,17 @@ export class ProgramView implements View {
     this.selected = this.selected === mmId ? null : mmId;
     fill(this.mms, this.mmTable(this.lastMms));
     fill(this.detail);
-    if (this.selected) this.detailRefresh.run(true);
+    fill(this.detailBody);
+    if (!this.selected) return;
+    const path = `/v1/mms/${encodeURIComponent(mmId)}`;
+    // Ops hands each MM its month-end statement (SCORING.md section 15): one click per MM.
+    fill(this.detail, el("h3", {}, `Standing of ${mmId}`),
+      el("div", { class: "actions", "data-mm-downloads": mmId },
+        downloadButton(this.api, `Download ${mmId}'s standing (CSV)`, `${path}?format=csv`, `standing-${mmId}.csv`), " ",
+        downloadButton(this.api, `Download ${mmId}'s last statement (CSV)`, `${path}/statement?format=csv`,
+          `statement-${mmId}.csv`)),
+      this.detailBody);
+    this.detailRefresh.run(true);
   }
 
   private async loadDetail(): Promise<void> {
@@ -116,9 +127,9 @@ export class ProgramView implements View {
     if (!id) return;
     try {
       const standing = await this.api.get<Standing>(`/v1/mms/${encodeURIComponent(id)}`);
-      if (this.selected === id) fill(this.detail, el("h3", {}, `Standing of ${id}`), standingSection(standing));
+      if (this.selected === id) fill(this.detailBody, standingSection(standing));
     } catch (e) {
-      if (this.selected === id) fill(this.detail, el("p", { class: "view-error" }, String((e as Error).message)));
+      if (this.selected === id) fill(this.detailBody, el("p", { class: "view-error" }, String((e as Error).message)));
     }
   }
 
