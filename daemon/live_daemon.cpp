@@ -3,9 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
-#include <fstream>
 #include <future>
-#include <sstream>
 #include <thread>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -14,6 +12,7 @@
 
 #include "daemon/api/api_server.h"
 #include "daemon/report_files.h"
+#include "feeds/file_io.h"
 #include "feeds/inbound_ring.h"
 #include "feeds/sim/server/sim_server.h"
 #include "feeds/thread_setup.h"
@@ -158,11 +157,9 @@ Result<> LiveDaemon::start_api() {
   };
   sources.read_snapshot = [dir = options_.engine.report_dir](std::string_view name) -> Result<std::string> {
     if (!is_snapshot_file_name(name)) return make_error("no such snapshot file");
-    std::ifstream in(std::filesystem::path(dir) / std::string(name), std::ios::binary);
-    if (!in) return make_error("no such snapshot file");
-    std::ostringstream content;
-    content << in.rdbuf();
-    return std::move(content).str();
+    Result<std::string> content = read_file((std::filesystem::path(dir) / std::string(name)).string());
+    if (!content) return make_error("no such snapshot file");
+    return content;
   };
   sources.read_statement = [dir = options_.engine.report_dir](std::string_view mm_id, std::optional<YearMonth> month,
                                                               bool csv) -> Result<std::pair<std::string, std::string>> {

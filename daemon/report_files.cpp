@@ -11,14 +11,13 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <mutex>
-#include <sstream>
 
 #include "core/json_writer.h"
 #include "core/report_format.h"
 #include "core/report_rows.h"
 #include "core/result.h"
+#include "feeds/file_io.h"
 #include "feeds/journal_reader.h"  // sha256_of_file
 #include "feeds/journal_writer.h"  // list_journal_files
 
@@ -210,32 +209,34 @@ Result<std::string> manifest_json(const Program& program, const Report& report, 
 
 }  // namespace
 
+std::string statement_file_stem(YearMonth month, const std::string& mm_id) {
+  return "statement-" + month.to_string() + "-" + safe_file_part(mm_id);
+}
+
 std::string statement_file_stem(const Report& report, const Program& program, uint32_t mm) {
-  return "statement-" + report.month.to_string() + "-" + safe_file_part(program.mms[mm].id);
+  return statement_file_stem(report.month, program.mms[mm].id);
 }
 
 std::string manifest_file_name(YearMonth month) { return "manifest-" + month.to_string() + ".json"; }
 
 Result<StatementFile> read_statement_file(const std::string& report_dir, const std::string& mm_id,
                                           std::optional<YearMonth> month, bool csv) {
-  const std::string suffix = "-" + safe_file_part(mm_id) + (csv ? ".csv" : ".json");
+  const std::string ext = csv ? ".csv" : ".json";
   std::optional<YearMonth> found = month;
-  if (!found) {  // the newest: "statement-YYYY-MM<suffix>", the month parsed (an id may hold '-')
+  if (!found) {  // the newest: a name statement_file_stem makes for this MM (an id may hold '-')
     std::error_code ec;
     for (const auto& e : std::filesystem::directory_iterator(report_dir, ec)) {
       const std::string name = e.path().filename().string();
-      if (!name.starts_with("statement-") || !name.ends_with(suffix) || name.size() != 10 + 7 + suffix.size()) continue;
-      const std::optional<YearMonth> m = parse_year_month(std::string_view(name).substr(10, 7));
-      if (m && (!found || *m > *found)) found = m;
+      if (!name.starts_with("statement-") || name.size() < 17) continue;
+      const std::optional<YearMonth> m = parse_year_month(std::string_view(name).substr(10, 7));  // "YYYY-MM"
+      if (m && name == statement_file_stem(*m, mm_id) + ext && (!found || *m > *found)) found = m;
     }
     if (!found) return make_error("no statement for " + mm_id + " yet: one is written when a month closes");
   }
-  const std::string name = "statement-" + found->to_string() + suffix;
-  std::ifstream in(std::filesystem::path(report_dir) / name, std::ios::binary);
-  if (!in) return make_error("no statement for " + mm_id + " for " + found->to_string());
-  std::ostringstream content;
-  content << in.rdbuf();
-  return StatementFile{name, std::move(content).str()};
+  const std::string name = statement_file_stem(*found, mm_id) + ext;
+  Result<std::string> content = read_file((std::filesystem::path(report_dir) / name).string());
+  if (!content) return make_error("no statement for " + mm_id + " for " + found->to_string());
+  return StatementFile{name, std::move(*content)};
 }
 
 std::string statement_json(const Program& p, const Report& r, uint32_t mm) {

@@ -52,6 +52,7 @@ Result<> write_file_no_replace(const std::string& path, const std::string& conte
 std::string statement_json(const Program& program, const Report& report, uint32_t mm);
 std::string statement_csv(const Program& program, const Report& report, uint32_t mm);
 std::string statement_file_stem(const Report& report, const Program& program, uint32_t mm);  // statement-2026-02-alpha
+std::string statement_file_stem(YearMonth month, const std::string& mm_id);
 std::string manifest_file_name(YearMonth month);                                            // manifest-2026-02.json
 
 // One MM's month-end statement as written in `report_dir` (GET /v1/mms/<id>/statement):

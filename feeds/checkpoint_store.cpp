@@ -1,8 +1,5 @@
 #include "feeds/checkpoint_store.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -11,6 +8,7 @@
 #include <sstream>
 
 #include "core/state_codec.h"
+#include "feeds/file_io.h"
 #include "feeds/journal_reader.h"
 
 namespace mm {
@@ -24,48 +22,6 @@ constexpr std::string_view kSuffix = ".ckpt";
 
 std::string errno_text(const std::string& what) { return what + ": " + std::strerror(errno); }
 
-std::string digest_of(std::string_view bytes) {
-  Sha256 h;
-  h.update(bytes.data(), bytes.size());
-  return h.finish_hex();
-}
-
-Result<> write_all(int fd, std::string_view data, const std::string& path) {
-  while (!data.empty()) {
-    const ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return make_error(errno_text(path));
-    data.remove_prefix(size_t(n));
-  }
-  return {};
-}
-
-Result<> fsync_directory(const std::string& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return make_error(errno_text(dir));
-  const int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) return make_error(errno_text(dir));
-  return {};
-}
-
-// Temp file next to the target, written and synced, then renamed over nothing (O_EXCL
-// on the temp; the target name is new), then the directory synced.
-Result<> write_atomically(const std::string& dir, const std::string& path, std::string_view bytes) {
-  const std::string temp = path + ".tmp";
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
-  if (fd < 0) return make_error(errno_text(temp));
-  Result<> written = write_all(fd, bytes, temp);
-  if (written && ::fsync(fd) != 0) written = make_error(errno_text(temp));
-  ::close(fd);
-  if (written && ::rename(temp.c_str(), path.c_str()) != 0) written = make_error(errno_text(path));
-  if (!written) {
-    ::unlink(temp.c_str());
-    return written;
-  }
-  return fsync_directory(dir);
-}
-
 std::string framed(const CheckpointMeta& meta, std::string_view state) {
   StateWriter w;
   w.put_bytes(kMagic.data(), kMagic.size());
@@ -77,7 +33,7 @@ std::string framed(const CheckpointMeta& meta, std::string_view state) {
   w.put(meta.position.offset);
   w.put_string(state);
   std::string bytes = std::move(w.bytes());
-  bytes += digest_of(bytes);
+  bytes += sha256_hex(bytes);
   return bytes;
 }
 
@@ -96,7 +52,9 @@ Result<std::string> CheckpointStore::write(const CheckpointMeta& meta, std::stri
   if (ec) return make_error(dir_ + ": " + ec.message());
   const std::string path = (std::filesystem::path(dir_) / checkpoint_file_name(meta.clock)).string();
   if (std::filesystem::exists(path, ec)) return make_error(path + ": a checkpoint of this engine time exists");
-  if (auto written = write_atomically(dir_, path, framed(meta, state)); !written) return written.error();
+  // The name is new (checked above); an exclusive temp: no second writer of it.
+  if (auto written = write_file_durably(path, framed(meta, state), TempFile::exclusive); !written)
+    return written.error();
   prune();
   return path;
 }
@@ -132,7 +90,7 @@ Result<LoadedCheckpoint> CheckpointStore::read(const std::string& path) {
   if (bytes.size() < kMagic.size() + kHexDigest || bytes.compare(0, kMagic.size(), kMagic) != 0)
     return bad("not a checkpoint file (no MMSCKPT header)");
   const std::string_view body(bytes.data(), bytes.size() - kHexDigest);
-  if (digest_of(body) != std::string_view(bytes).substr(body.size()))
+  if (sha256_hex(body) != std::string_view(bytes).substr(body.size()))
     return bad("checksum mismatch (a torn or damaged file)");
   StateReader r(body.substr(kMagic.size()));
   if (const uint32_t format = r.get<uint32_t>(); format != kFileFormat)

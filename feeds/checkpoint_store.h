@@ -6,7 +6,7 @@
 //   "MMSCKPT\n", u32 format, then (StateWriter encoding) config hash, mmscore version,
 //   engine clock, journal file name (as written, without ".zst") and byte offset after
 //   the last line the state covers, the state; then the SHA-256 (hex) of all before it.
-// Written atomically: a temp file, fsync, rename, fsync of the directory. A reader
+// Written atomically (write_file_durably: a temp file, fsync, rename, fsync of the directory). A reader
 // refuses a wrong magic, format, length or checksum with a reason, so a torn or foreign
 // file is skipped for an older one (or a full replay), never half used.
 #pragma once

@@ -42,6 +42,12 @@ void Sha256::reset() { EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr); }
 
 void Sha256::update(const char* data, size_t size) { EVP_DigestUpdate(ctx_, data, size); }
 
+std::string sha256_hex(std::string_view bytes) {
+  Sha256 h;
+  h.update(bytes.data(), bytes.size());
+  return h.finish_hex();
+}
+
 std::string Sha256::finish_hex() {
   static const char* hex = "0123456789abcdef";
   unsigned char digest[EVP_MAX_MD_SIZE];

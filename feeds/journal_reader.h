@@ -38,6 +38,9 @@ class Sha256 {
   evp_md_ctx_st* ctx_;
 };
 
+// SHA-256 of bytes in memory, lowercase hex (the checksums of checkpoint and history files).
+std::string sha256_hex(std::string_view bytes);
+
 // SHA-256 of a whole journal file as written, lowercase hex: of the decompressed content
 // for a ".zst" file (the chain hashes files before compression). Error: "PATH: strerror"
 // or "PATH: zstd: why".

@@ -1,24 +1,18 @@
 #include "daemon/api/history.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <limits>
-#include <sstream>
 
-#include <openssl/evp.h>
 #include <spdlog/spdlog.h>
 
 #include "core/state_codec.h"
 #include "core/time_utc.h"
 #include "daemon/api/markets_view.h"
 #include "daemon/api/mm_view.h"
+#include "feeds/file_io.h"
+#include "feeds/journal_reader.h"  // sha256_hex
 
 namespace mm::api {
 
@@ -28,7 +22,7 @@ constexpr float kNull = std::numeric_limits<float>::quiet_NaN();
 constexpr size_t kMaxPoints = 100'000;
 constexpr std::string_view kMagic = "MMSHIST\n";
 constexpr uint32_t kFormat = 1;
-constexpr size_t kDigest = 32;
+constexpr size_t kDigest = 64;  // hex
 
 float opt(const std::optional<double>& v) { return v ? float(*v) : kNull; }
 
@@ -40,47 +34,6 @@ constexpr SeriesName kMmSeries[] = {
     {"total_reward_usd", 2}, {"volume_share", 6}, {"uptime", 6}, {"avg_spread_bps", 3}};
 constexpr SeriesName kMarketSeries[] = {
     {"spread_bps", 3}, {"bid_depth_usd", 2}, {"ask_depth_usd", 2}, {"active_mms", 0}};
-
-std::string sha256(std::string_view bytes) {
-  unsigned char d[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(bytes.data(), bytes.size(), d, &len, EVP_sha256(), nullptr);
-  return std::string(reinterpret_cast<const char*>(d), len);
-}
-
-std::string errno_text(const std::string& what) { return what + ": " + std::strerror(errno); }
-
-// Temp file beside `path` (a leftover of a crash is overwritten), synced, renamed over
-// the old file, then the directory synced: a reader finds the old file or the new one.
-Result<> write_atomically(const std::string& path, std::string_view bytes) {
-  const std::filesystem::path dir = std::filesystem::path(path).parent_path();
-  std::error_code ec;
-  if (!dir.empty()) std::filesystem::create_directories(dir, ec);
-  const std::string temp = path + ".tmp";
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-  if (fd < 0) return make_error(errno_text(temp));
-  bool ok = true;
-  for (std::string_view rest = bytes; ok && !rest.empty();) {
-    const ssize_t n = ::write(fd, rest.data(), rest.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) ok = false;
-    else rest.remove_prefix(size_t(n));
-  }
-  std::string why = ok ? "" : errno_text(temp);
-  if (ok && ::fsync(fd) != 0) ok = false, why = errno_text(temp);
-  ::close(fd);
-  if (ok && ::rename(temp.c_str(), path.c_str()) != 0) ok = false, why = errno_text(path);
-  if (!ok) {
-    ::unlink(temp.c_str());
-    return make_error(why);
-  }
-  const int dfd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
-  return {};
-}
 
 // a (standing for na points) merged with b (nb): the weighted mean of the non-null ones.
 float merged(float a, uint32_t na, float b, uint32_t nb) {
@@ -318,7 +271,7 @@ std::string History::encode() const {
   w.put_vector(coarse_n_);
   w.put_vector(coarse_values_);
   std::string out = std::move(w.bytes());
-  out += sha256(out);
+  out += sha256_hex(out);
   return out;
 }
 
@@ -326,7 +279,7 @@ Result<> History::restore(std::string_view bytes) {
   if (bytes.size() < kMagic.size() + kDigest || bytes.substr(0, kMagic.size()) != kMagic)
     return make_error("not a history file");
   const std::string_view body = bytes.substr(0, bytes.size() - kDigest);
-  if (sha256(body) != bytes.substr(body.size())) return make_error("damaged (SHA-256 does not match)");
+  if (sha256_hex(body) != bytes.substr(body.size())) return make_error("damaged (SHA-256 does not match)");
   StateReader r(body.substr(kMagic.size()));
   if (r.get<uint32_t>() != kFormat) return make_error("another format");
   if (r.get<int64_t>() != options_.interval) return make_error("written at another history interval");
@@ -391,10 +344,19 @@ History::~History() {
   if (saver_.joinable()) saver_.join();
 }
 
+// Any thread (the saver's too): the file's directory made if missing, the only writer's
+// leftover temp file of a crash replaced.
+Result<> History::write_file(std::string_view bytes) const {
+  std::error_code ec;
+  if (const auto dir = std::filesystem::path(options_.file).parent_path(); !dir.empty())
+    std::filesystem::create_directories(dir, ec);  // a failure shows in the write's error
+  return write_file_durably(options_.file, bytes, TempFile::replace_leftover);
+}
+
 Result<> History::save() {
   if (saver_.joinable()) saver_.join();
   if (options_.file.empty() || !dirty_) return {};
-  if (auto written = write_atomically(options_.file, encode()); !written) {
+  if (auto written = write_file(encode()); !written) {
     save_failures_.fetch_add(1, std::memory_order_relaxed);
     return written;
   }
@@ -414,7 +376,7 @@ void History::save_if_due(TimeUs now) {
   dirty_ = false;
   saving_.store(true, std::memory_order_release);
   saver_ = std::thread([this, bytes = encode()] {
-    if (auto written = write_atomically(options_.file, bytes); !written) {
+    if (auto written = write_file(bytes); !written) {
       save_failures_.fetch_add(1, std::memory_order_relaxed);  // the next save (new points) tries again
       spdlog::warn("history: not saved: {}", written.message());
     }
@@ -429,14 +391,12 @@ void History::load() {
     spdlog::info("history: no saved history at {}: the charts start now", options_.file);
     return;
   }
-  std::ifstream in(options_.file, std::ios::binary);
-  std::ostringstream content;
-  content << in.rdbuf();
-  if (!in) {
-    spdlog::warn("history: {}: cannot read it: the charts start now", options_.file);
+  const Result<std::string> content = read_file(options_.file);
+  if (!content) {
+    spdlog::warn("history: {}: the charts start now", content.message());
     return;
   }
-  if (auto restored = restore(content.str()); !restored) {
+  if (auto restored = restore(*content); !restored) {
     spdlog::warn("history: {}: {}: ignored, the charts start now", options_.file, restored.message());
     return;
   }

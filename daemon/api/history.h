@@ -77,7 +77,7 @@ class History {
   size_t coarse_size() const { return coarse_t_first_.size(); }
   uint64_t coarse_span() const { return coarse_span_; }  // fine points per coarse point
 
-  // The history as bytes (format 1, SHA-256 at the end) and back. restore() replaces
+  // The history as bytes (format 1, its SHA-256 in hex at the end) and back. restore() replaces
   // everything on success; on an error (damaged, another program or interval) nothing.
   std::string encode() const;
   Result<> restore(std::string_view bytes);
@@ -99,6 +99,7 @@ class History {
   void push_fine(int64_t t_ms, const float* row);
   void push_coarse(int64_t first_ms, int64_t last_ms, uint32_t n, const float* row);
   void halve_coarse();
+  Result<> write_file(std::string_view bytes) const;
   void merge_pairs(bool keep_gaps);
   void drop_coarse_before(int64_t t_ms);
 

@@ -2,29 +2,17 @@
 
 #include <sys/stat.h>
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
-
 #include <spdlog/spdlog.h>
 
-namespace mm::api {
+#include "feeds/file_io.h"
 
-Result<std::string> read_text_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error(path + ": cannot read: " + std::strerror(errno));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) return make_error(path + ": read error");
-  return ss.str();
-}
+namespace mm::api {
 
 namespace {
 
 Result<TokenTable> read_token_file(const std::string& path, const Program& program) {
   if (path.empty()) return TokenTable();
-  const Result<std::string> text = read_text_file(path);
+  const Result<std::string> text = read_file(path);
   if (!text) return text.error();
   Result<TokenTable> parsed = TokenTable::parse(*text, path, program);
   if (!parsed) return parsed.error();

@@ -31,7 +31,4 @@ class TokenStore {
   std::atomic<uint64_t> reloads_ok_{0}, reloads_failed_{0};
 };
 
-// The whole file; error "FILE: reason".
-Result<std::string> read_text_file(const std::string& path);
-
 }  // namespace mm::api

@@ -94,12 +94,6 @@ std::string compress(const std::string& path) {
   return path + ".zst";
 }
 
-std::string sha256_hex(const std::string& bytes) {
-  Sha256 h;
-  h.update(bytes.data(), bytes.size());
-  return h.finish_hex();
-}
-
 // Everything a reader says about a file, one entry per call of next().
 std::vector<std::string> read_all(const std::string& path, uint64_t start = 0, size_t max_line = 40,
                                   size_t buffer = 16) {

@@ -8,9 +8,8 @@
 #include <fstream>
 #include <functional>
 
-#include <openssl/evp.h>
-
 #include "daemon/api/history.h"
+#include "feeds/journal_reader.h"  // sha256_hex
 #include "tests/core/scoring_test_util.h"
 #include "tests/daemon/api/api_fixture.h"
 
@@ -195,14 +194,9 @@ TEST_CASE("history: saved to its file and read back by a new History") {
     CHECK_FALSE(slower.restore(again.encode()));
     // Checksummed but inconsistent: a coarse point standing for 0 points, a span not a
     // power of two, times out of order. Re-signed after the edit, as a bug could write it.
-    auto resigned = [](std::string body) {
-      unsigned char d[32];
-      unsigned int len = 0;
-      EVP_Digest(body.data(), body.size(), d, &len, EVP_sha256(), nullptr);
-      return body + std::string(reinterpret_cast<const char*>(d), len);
-    };
+    auto resigned = [](const std::string& body) { return body + mm::sha256_hex(body); };
     const std::string good = again.encode();
-    const std::string body = good.substr(0, good.size() - 32);
+    const std::string body = good.substr(0, good.size() - 64);  // the hex SHA-256
     REQUIRE(fresh.restore(resigned(body)));  // the re-signing itself is right
     CHECK(fresh.size() == again.size());
     // The tail of the format: span, then the coarse first and last times, counts and
