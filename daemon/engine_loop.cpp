@@ -265,7 +265,7 @@ void EngineLoop::publish_now() {
   job->state = std::make_unique<PublishedState>();
   PublishedState* s = job->state.get();
   s->published_at = options_.clock->now_us();
-  fill_engine_view(*s);
+  fill_engine_view(engine_, *s);
   if (s->started) job->month = engine_.month();
   if (evidence_) s->evidence = evidence_->published();
   s->latency = latency_;
@@ -286,23 +286,9 @@ void EngineLoop::publish_now() {
   publish_cv_.notify_one();
 }
 
-void EngineLoop::fill_engine_view(PublishedState& s) const {
-  s.started = engine_.started();
-  s.engine_clock = engine_.clock();
-  s.markets = engine_.market_views();
-  s.book_in_sync.resize(program_.markets.size());
-  for (uint32_t m = 0; m < program_.markets.size(); ++m) s.book_in_sync[m] = engine_.book(m).in_sync();
-  s.public_connected = engine_.public_connected();
-  s.accounts.resize(program_.mms.size());
-  for (uint16_t i = 0; i < program_.mms.size(); ++i)
-    for (uint16_t a = 0; a < program_.mms[i].accounts.size(); ++a)
-      s.accounts[i].push_back({engine_.account_connected(i, a), engine_.account_in_sync(i, a)});
-  s.counters = engine_.counters();
-}
-
 void EngineLoop::sample_restored() {
   PublishedState s;
-  fill_engine_view(s);
+  fill_engine_view(engine_, s);
   s.published_at = engine_.clock();  // live, the publish time; here the state's own
   s.report = score_month(program_, engine_.month(), false);
   restore_sample_(s);

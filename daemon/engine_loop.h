@@ -166,8 +166,6 @@ class EngineLoop final : public EngineObserver {
   void on_idle(TimeUs now);
   bool spin_for_message(TimeUs spin);  // true when a message arrived within `spin` µs
   void publish_now();  // engine thread: hand the current state to the scorer
-  // The engine's own part of a published state (books, connections, counters).
-  void fill_engine_view(PublishedState& s) const;
   void sample_restored();  // the state now, scored, to restore_sample_
   void scorer_loop();
 

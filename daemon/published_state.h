@@ -81,6 +81,24 @@ struct PublishedState {
   std::shared_ptr<const EvidenceWindow> evidence;
 };
 
+// The engine's own part of a published state (clock, book views, connections, counters):
+// the engine loop's publishes and the restore's chart points (and the tests that check
+// those) take it from here.
+inline void fill_engine_view(const Engine& engine, PublishedState& s) {
+  const Program& p = engine.program();
+  s.started = engine.started();
+  s.engine_clock = engine.clock();
+  s.markets = engine.market_views();
+  s.book_in_sync.resize(p.markets.size());
+  for (uint32_t m = 0; m < p.markets.size(); ++m) s.book_in_sync[m] = engine.book(m).in_sync();
+  s.public_connected = engine.public_connected();
+  s.accounts.assign(p.mms.size(), {});
+  for (uint16_t i = 0; i < p.mms.size(); ++i)
+    for (uint16_t a = 0; a < p.mms[i].accounts.size(); ++a)
+      s.accounts[i].push_back({engine.account_connected(i, a), engine.account_in_sync(i, a)});
+  s.counters = engine.counters();
+}
+
 // How far the restore is, at one instant (RestoreProgress::figures()).
 struct RestoreFigures {
   bool in_progress = false;

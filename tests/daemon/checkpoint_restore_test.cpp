@@ -331,16 +331,9 @@ TEST_CASE("checkpoint: the charts' history lost to a crash is rebuilt from the j
   JournalReplayer r(rec.program(), e);
   auto sample = [&] {
     PublishedState s;
-    s.started = true;
+    fill_engine_view(e, s);
     s.published_at = e.clock();
     s.report = score_month(rec.program(), e.month(), false);
-    s.markets = e.market_views();
-    s.public_connected = e.public_connected();
-    for (uint32_t m = 0; m < rec.program().markets.size(); ++m) s.book_in_sync.push_back(e.book(m).in_sync());
-    s.accounts.resize(rec.program().mms.size());
-    for (uint16_t i = 0; i < rec.program().mms.size(); ++i)
-      for (uint16_t a = 0; a < rec.program().mms[i].accounts.size(); ++a)
-        s.accounts[i].push_back({e.account_connected(i, a), e.account_in_sync(i, a)});
     return reference.add(s.published_at, api::History::row(rec.program(), s));
   };
   size_t rebuilt = 0;
