@@ -27,6 +27,7 @@ inline constexpr const char* kBadToken = "not-a-known-token-0123456789";
 
 inline constexpr uint32_t kBtc = 0, kEth = 1, kSol = 2;      // market indices (symbol order)
 inline constexpr uint32_t kAlpha = 0, kBeta = 1, kGamma = 2;  // MM indices
+inline constexpr TimeUs kApril15Noon = 1'776'254'400'000'000;  // 2026-04-15T12:00:00Z: the fixtures' publish time
 
 Program make_program();
 MonthState make_month(const Program& program);

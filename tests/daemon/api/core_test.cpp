@@ -38,7 +38,7 @@ TEST_CASE("routes: one table drives paths, methods and labels") {
 TEST_CASE("core: requests counted by route and status, under the route's label") {
   const Program p = make_program();
   RcuCell<PublishedState> published;
-  mm::ManualClock clock(1'776'254'400'000'000);
+  mm::ManualClock clock(kApril15Noon);
   mm::api::ApiSources sources{&p, &published};
   sources.clock = &clock;
   mm::api::ApiCore core({}, sources);
@@ -68,7 +68,7 @@ TEST_CASE("core: requests counted by route and status, under the route's label")
 TEST_CASE("core: health goes degraded when the published state is older than stall_after (manual clock)") {
   const Program p = make_program();
   RcuCell<PublishedState> published;
-  const TimeUs t0 = 1'776'254'400'000'000;
+  const TimeUs t0 = kApril15Noon;
   mm::ManualClock clock(t0);
   mm::api::ApiSources sources{&p, &published};
   sources.clock = &clock;

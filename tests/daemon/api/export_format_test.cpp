@@ -36,7 +36,7 @@ TEST_CASE("exports: an unknown, repeated or empty query parameter is named") {
 
 TEST_CASE("exports: an MM's CSV has the report's columns and its own rows only") {
   const Program p = make_program();
-  const auto s = make_state(p, 1'776'254'400'000'000);
+  const auto s = make_state(p, kApril15Noon);
   const mm::api::ViewContext ctx{p, *s};
   const std::string csv = mm::api::mm_standing_csv(ctx, kBeta);
   CHECK_THAT(csv, Catch::StartsWith(mm::csv_header()));

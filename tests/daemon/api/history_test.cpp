@@ -23,7 +23,7 @@ using scoring_test::parse_json;
 
 namespace {
 
-constexpr TimeUs kT0 = 1'776'254'400'000'000;  // 2026-04-15T12:00:00Z
+constexpr TimeUs kT0 = kApril15Noon;
 const Role kOps{Role::Kind::ops, 0};
 
 std::vector<int64_t> times(const Json& h) {

@@ -209,7 +209,7 @@ TEST_CASE("metrics: exchange client counters per connection") {
   client.rest_failed = 2;
   client.backfill_of(mm::BackfillKind::trades).requests_ok = 7;
   client.backfill_of(mm::BackfillKind::fills).requests_retried = 3;
-  auto state = make_state(p, 1'776'254'400'000'000);
+  auto state = make_state(p, kApril15Noon);
   state->report.markets[kSol].trades_missing = 212;
   mm::api::MetricsInput in{p, state.get()};
   in.now = state->published_at;

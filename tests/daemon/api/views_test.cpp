@@ -24,7 +24,7 @@ using scoring_test::parse_json;
 
 namespace {
 
-constexpr TimeUs kPublished = 1'776'254'400'000'000;  // 2026-04-15T12:00:00Z
+constexpr TimeUs kPublished = kApril15Noon;
 
 std::vector<std::string> strings(const Json& array) {
   std::vector<std::string> out;
