@@ -12,7 +12,7 @@
 // one small chart per market, for the metric picked above them.
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
-import { el, fill } from "./dom";
+import { el, fill, utcDate } from "./dom";
 import type { History, Update } from "./types";
 
 type Row = Record<string, unknown>;
@@ -38,11 +38,7 @@ const DEFAULT_INTERVAL_S = 10;
 
 const two = (n: number) => String(n).padStart(2, "0");
 // "2026-12-01 21:44:10 UTC": the legend's time.
-export function utcText(seconds: number): string {
-  const d = new Date(seconds * 1000);
-  return `${d.getUTCFullYear()}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())} ` +
-    `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} UTC`;
-}
+const utcText = (seconds: number): string => utcDate(new Date(seconds * 1000));
 
 // X tick labels: time of day (seconds only when ticks are under a minute apart), and on
 // a second line the date where it changes (and on the first tick).

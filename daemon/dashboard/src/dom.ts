@@ -65,11 +65,9 @@ export const yesNo = (v: boolean | null | undefined, yes = "yes", no = "no"): st
   v == null ? DASH : v ? yes : no;
 
 // Times are shown in UTC, as the API and the reports give them: "2026-12-01 21:44:10 UTC".
-export const time = (rfc3339: string | null | undefined): string => {
-  const d = rfc3339 ? new Date(rfc3339) : null;
-  if (!d || Number.isNaN(d.getTime())) return DASH;
-  return `${d.toISOString().slice(0, 19).replace("T", " ")} UTC`;
-};
+export const utcDate = (d: Date): string =>
+  Number.isNaN(d.getTime()) ? DASH : `${d.toISOString().slice(0, 19).replace("T", " ")} UTC`;
+export const time = (rfc3339: string | null | undefined): string => (rfc3339 ? utcDate(new Date(rfc3339)) : DASH);
 
 // A badge: small coloured label; `tone` picks the colour in style.css.
 export const badge = (text: string, tone: "ok" | "bad" | "warn" | "muted"): HTMLElement =>

@@ -9,8 +9,7 @@
 // is not enough for STRIP_CELLS snapshots, asks once more for as far back as needed (not
 // before the month's start: the API answers within the month). Later requests ask only
 // from the newest instant held, and rows are merged by interval index.
-import { el, fill } from "./dom";
-import { utcText } from "./charts";
+import { bps, el, fill, time, usd } from "./dom";
 import type { EvidenceRow, EvidenceRows } from "./types";
 import type { Api } from "./view";
 
@@ -34,14 +33,15 @@ export type CellState = "active" | "inactive" | "unobserved" | "none";
 export const cellState = (r: EvidenceRow): CellState => (!r.observed ? "unobserved" : r.active ? "active" : "inactive");
 
 function cellTitle(r: EvidenceRow): string {
-  const when = `${utcText(Date.parse(r.instant) / 1000)}, snapshot ${r.interval}`;
+  const when = `${time(r.instant)}, snapshot ${r.interval}`;
   if (!r.observed) return `${when}: unobserved: ${reasonText(r.unobserved_reason)}`;
   if (!r.active) return `${when}: inactive: ${reasonText(r.inactive_reason)}`;
-  return `${when}: active, size ${money(r.size_usd)}, spread ${r.spread_bps == null ? "–" : `${Number(r.spread_bps).toFixed(2)} bps`}`;
+  return `${when}: active, size ${money(r.size_usd)}, spread ${spread(r.spread_bps)}`;
 }
 
-const money = (v: number | string | null): string =>
-  v == null ? "–" : new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" }).format(Number(v));
+// The API writes decimals as strings or numbers: shown as the rest of the page shows them.
+const money = (v: number | string | null): string => usd(v == null ? null : Number(v));
+const spread = (v: number | string | null): string => bps(v == null ? null : Number(v));
 
 const monthStartS = (month: string): number | null => {
   const m = /^(\d{4})-(\d{2})$/.exec(month);
@@ -194,11 +194,11 @@ export class DetailBox {
         field("mm_id", mmId, mmId),
         field("symbol", r.symbol, r.symbol),
         field("interval", r.interval, String(r.interval)),
-        field("instant", r.instant, `${r.instant} (${utcText(Date.parse(r.instant) / 1000)})`),
+        field("instant", r.instant, `${r.instant} (${time(r.instant)})`),
         field("observed", r.observed, r.observed ? "yes" : "no"),
         field("unobserved_reason", r.unobserved_reason, reasonText(r.unobserved_reason)),
         field("size_usd", r.size_usd, money(r.size_usd)),
-        field("spread_bps", r.spread_bps, r.spread_bps == null ? "–" : `${Number(r.spread_bps).toFixed(2)} bps`),
+        field("spread_bps", r.spread_bps, spread(r.spread_bps)),
         field("active", r.active, r.active ? "yes" : "no"),
         field("inactive_reason", r.inactive_reason, reasonText(r.inactive_reason)),
       )));
