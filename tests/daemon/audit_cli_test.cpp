@@ -3,10 +3,6 @@
 // (statements, manifest) and `verify` on an untouched and on a tampered month.
 #include <catch2/catch.hpp>
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-
 #include <simdjson.h>
 
 #include <filesystem>
@@ -16,9 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/child_process.h"
 #include "tests/support/temp_dir.h"
-
-extern char** environ;
 
 namespace {
 
@@ -38,22 +33,11 @@ int run(const std::vector<std::string>& args, std::string* err = nullptr, std::s
   const std::string dir = test_support::temp_dir("audit-run");
   std::vector<std::string> all{MMSCORE_BINARY};
   all.insert(all.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : all) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, (dir + "/out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&fa, 2, (dir + "/err").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  pid_t pid = -1;
-  REQUIRE(posix_spawn(&pid, MMSCORE_BINARY, &fa, nullptr, argv.data(), environ) == 0);
-  posix_spawn_file_actions_destroy(&fa);
-  int status = 0;
-  waitpid(pid, &status, 0);
+  const int status = test_support::wait_exit(test_support::spawn_child(all, dir + "/out", dir + "/err"));
   if (err) *err = slurp(dir + "/err");
   if (out) *out = slurp(dir + "/out");
   fs::remove_all(dir);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return status;
 }
 
 const std::string kExample = std::string(MMSCORE_SOURCE_DIR) + "/config/example.toml";

@@ -1,10 +1,7 @@
 // The mmscore binary as a user runs it: exit statuses, error messages, SIGTERM.
 #include <catch2/catch.hpp>
 
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -15,12 +12,11 @@
 #include <map>
 #include <random>
 
+#include "tests/support/child_process.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/thread_cpus.h"
 #include <sstream>
 #include <thread>
-
-extern char** environ;
 
 namespace {
 
@@ -46,25 +42,10 @@ struct Child {
 Child spawn(const std::vector<std::string>& args, const std::string& err_file) {
   std::vector<std::string> all{MMSCORE_BINARY};
   all.insert(all.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : all) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, (err_file + ".out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&fa, 2, err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  Child c;
-  c.err_file = err_file;
-  REQUIRE(posix_spawn(&c.pid, MMSCORE_BINARY, &fa, nullptr, argv.data(), environ) == 0);
-  posix_spawn_file_actions_destroy(&fa);
-  return c;
+  return Child{test_support::spawn_child(all, err_file + ".out", err_file), err_file};
 }
 
-int wait_exit(const Child& c) {
-  int status = 0;
-  waitpid(c.pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
+int wait_exit(const Child& c) { return test_support::wait_exit(c.pid); }
 
 int run(const std::vector<std::string>& args, std::string* err = nullptr, std::string* out = nullptr) {
   const std::string err_file = temp_dir() + "/stderr";

@@ -6,12 +6,9 @@
 // own journal.
 #include <catch2/catch.hpp>
 
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -28,10 +25,9 @@
 #include "feeds/signing.h"
 #include "feeds/sim/server/sim_server.h"
 #include "tests/daemon/api/raw_client.h"
+#include "tests/support/child_process.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/three_market_config.h"
-
-extern char** environ;
 
 using namespace mm;
 
@@ -65,25 +61,10 @@ uint16_t free_port() {
 }
 
 pid_t spawn_run(const std::string& config, const std::string& log) {
-  std::vector<std::string> args{MMSCORE_BINARY, "run", "--config", config};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-  posix_spawn_file_actions_addopen(&fa, 2, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-  pid_t pid = -1;
-  REQUIRE(posix_spawn(&pid, MMSCORE_BINARY, &fa, nullptr, argv.data(), environ) == 0);
-  posix_spawn_file_actions_destroy(&fa);
-  return pid;
+  return test_support::spawn_child({MMSCORE_BINARY, "run", "--config", config}, log, log, test_support::Output::append);
 }
 
-int wait_exit(pid_t pid) {
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
+using test_support::wait_exit;
 
 // The sample value of one metric line ("name 3" or "name{...} 3"); -1 when absent.
 double metric(const std::string& text, const std::string& name) {

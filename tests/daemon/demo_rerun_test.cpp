@@ -5,9 +5,6 @@
 // start time and only go up.
 #include <catch2/catch.hpp>
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -16,10 +13,9 @@
 
 #include "core/clock.h"
 #include "core/time_utc.h"
+#include "tests/support/child_process.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/three_market_config.h"
-
-extern char** environ;
 
 namespace {
 
@@ -34,20 +30,9 @@ std::string slurp(const fs::path& path) {
 
 // `mmscore run --config CONFIG --duration SECONDS`, output appended to LOG; the exit status.
 int run_daemon(const std::string& config, int seconds, const std::string& log) {
-  std::vector<std::string> args{MMSCORE_BINARY, "run", "--config", config, "--duration", std::to_string(seconds)};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-  posix_spawn_file_actions_addopen(&fa, 2, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-  pid_t pid = -1;
-  REQUIRE(posix_spawn(&pid, MMSCORE_BINARY, &fa, nullptr, argv.data(), environ) == 0);
-  posix_spawn_file_actions_destroy(&fa);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return test_support::wait_exit(test_support::spawn_child(
+      {MMSCORE_BINARY, "run", "--config", config, "--duration", std::to_string(seconds)}, log, log,
+      test_support::Output::append));
 }
 
 // The sum of every market's program_maker_volume_usd in a report (a ratio check only).

@@ -7,10 +7,6 @@
 // downloads its own statement over the API (GET /v1/mms/<id>/statement).
 #include <catch2/catch.hpp>
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -22,11 +18,10 @@
 #include "daemon/live_setup.h"
 #include "feeds/sim/server/sim_server.h"
 #include "tests/daemon/api/raw_client.h"
+#include "tests/support/child_process.h"
 #include "tests/support/sim_accounts.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/three_market_config.h"
-
-extern char** environ;
 
 using namespace mm;
 namespace fs = std::filesystem;
@@ -44,22 +39,12 @@ std::string slurp(const std::string& path) {
 
 // `mmscore verify`: its exit status; its stdout and stderr in `out`.
 int verify(const std::string& manifest, const std::string& config, const std::string& dir, std::string& out) {
-  std::vector<std::string> args{MMSCORE_BINARY, "verify", "--manifest", manifest, "--config", config};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
   const std::string log = dir + "/verify.log";
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&fa, 1, 2);
-  pid_t pid = -1;
-  REQUIRE(posix_spawn(&pid, MMSCORE_BINARY, &fa, nullptr, argv.data(), environ) == 0);
-  posix_spawn_file_actions_destroy(&fa);
-  int status = 0;
-  waitpid(pid, &status, 0);
+  fs::remove(log);  // both outputs appended to it: this run's only
+  const int status = test_support::wait_exit(test_support::spawn_child(
+      {MMSCORE_BINARY, "verify", "--manifest", manifest, "--config", config}, log, log, test_support::Output::append));
   out = slurp(log);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return status;
 }
 
 }  // namespace
